@@ -1,0 +1,164 @@
+"""The answering chain: prepare -> retrieve -> decide -> write, as a LangChain Runnable, and the Assistant
+that owns it. No language model is involved: verdict and answer come from the retrieved evidence."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.aligned import Alignment, load_alignment
+from assistant.compose import AnswerWriter
+from assistant.config import Settings, enforce_offline
+from assistant.contract import Answer, Turn
+from assistant.conversation import as_turns, context_for, focus_question, normalise_question
+from assistant.corpus import Corpus, load_corpus
+from assistant.index import (
+    IndexUnavailable,
+    LoadedIndex,
+    build_index,
+    expected_manifest_fields,
+    load_index,
+    print_progress,
+    staleness,
+)
+from assistant.language import detect_language, looks_like_supported_language
+from assistant.lexical import Analyzer
+from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, UnitRanker
+from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide
+
+
+@dataclass(frozen=True)
+class Prepared:
+    question: str  # as asked, cleaned
+    focus: str  # the part that asks
+    language: str
+    context: str | None
+    supported: bool
+
+
+@dataclass(frozen=True)
+class Decided:
+    prepared: Prepared
+    retrieval: Retrieval | None
+    decision: Decision | None
+
+
+class Assistant:
+    """Answers questions about the corpus. Thread-safe: everything it holds is read-only after start."""
+
+    def __init__(
+        self,
+        ranker: UnitRanker,
+        writer: AnswerWriter,
+        *,
+        policy: VerdictPolicy = DEFAULT_POLICY,
+        max_question_chars: int = 500,
+    ):
+        self.ranker = ranker
+        self.writer = writer
+        self.policy = policy
+        self.max_question_chars = max_question_chars
+        self.chain: Runnable = (
+            RunnableLambda(self._prepare, name="prepare")
+            | RunnableLambda(self._retrieve_and_decide, name="retrieve_and_decide")
+            | RunnableLambda(self._write, name="write_answer")
+        )
+
+    def ask(self, question: str, history: Iterable[Turn | Mapping[str, object]] = ()) -> Answer:
+        """Answer one question; earlier turns (oldest first) give a follow-up its context."""
+        return self.chain.invoke({"question": question, "history": as_turns(history)})
+
+    def explain(self, question: str, history: Iterable[Turn | Mapping[str, object]] = ()) -> Decided:
+        """The intermediate steps, for evaluation and debugging."""
+        prepared = self._prepare({"question": question, "history": as_turns(history)})
+        return self._retrieve_and_decide(prepared)
+
+    def _prepare(self, request: dict) -> Prepared:
+        question = normalise_question(request["question"], self.max_question_chars)
+        history: list[Turn] = request["history"]
+        earlier = [t.content for t in history if t.role == "user"]
+        fallback = detect_language(earlier[-1]) if earlier else "fi"
+        focus = focus_question(question)
+        return Prepared(
+            question=question,
+            focus=focus,
+            language=detect_language(focus, fallback=fallback),
+            context=context_for(focus, history),
+            supported=looks_like_supported_language(question),
+        )
+
+    def _retrieve_and_decide(self, prepared: Prepared) -> Decided:
+        if not prepared.supported:
+            return Decided(prepared, None, None)
+        retrieval = self.ranker.rank(prepared.focus, prepared.language, prepared.context)
+        return Decided(prepared, retrieval, decide(retrieval, self.policy))
+
+    def _write(self, decided: Decided) -> Answer:
+        if decided.decision is None:
+            return self.writer.unsupported_language(decided.prepared.question)
+        return self.writer.write(decided.prepared.question, decided.prepared.language, decided.decision)
+
+
+Notify = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def analyzers_for_languages() -> dict[str, Analyzer]:
+    return {lang: Analyzer(lang) for lang in ("fi", "sv", "en")}
+
+
+def ensure_index(
+    settings: Settings,
+    corpus: Corpus,
+    alignment: Alignment,
+    embedder,
+    analyzers: dict[str, Analyzer],
+    *,
+    rebuild: bool = False,
+    notify: Notify = _stderr,
+    progress=print_progress,
+) -> LoadedIndex:
+    """The index for this corpus and embedder, rebuilt (with a visible message) when missing or stale."""
+    expected = expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend)
+    reason = "rebuild requested" if rebuild else staleness(settings.index_dir, expected)
+    if reason is None:
+        try:
+            return load_index(settings.index_dir)
+        except IndexUnavailable as exc:
+            reason = str(exc)
+    notify(f"Building the index in {settings.index_dir} ({reason}) ...")
+    manifest = build_index(settings.index_dir, corpus, alignment, embedder, analyzers, progress=progress)
+    notify(f"Index built: {manifest.units} units, {manifest.views} views in {manifest.build_seconds:.1f} s.")
+    return load_index(settings.index_dir)
+
+
+def load_assistant(
+    settings: Settings,
+    *,
+    embedder=None,
+    weights: RetrievalWeights = DEFAULT_WEIGHTS,
+    policy: VerdictPolicy = DEFAULT_POLICY,
+    notify: Notify = _stderr,
+    progress=print_progress,
+) -> Assistant:
+    """Read the corpus, make sure the index is current, and assemble the Assistant."""
+    enforce_offline()
+    corpus = load_corpus(settings.corpus_dir)
+    alignment = load_alignment(settings.corpus_dir, corpus)
+    for warning in alignment.warnings():
+        notify(f"Warning: {warning}")
+    if embedder is None:
+        from assistant.embeddings import create_embedder
+
+        embedder = create_embedder(settings)
+    analyzers = analyzers_for_languages()
+    index = ensure_index(settings, corpus, alignment, embedder, analyzers, notify=notify, progress=progress)
+    ranker = UnitRanker(index, corpus, embedder, analyzers, weights)
+    writer = AnswerWriter(corpus, alignment, settings.referral_url)
+    return Assistant(ranker, writer, policy=policy, max_question_chars=settings.max_question_chars)

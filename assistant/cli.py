@@ -1,0 +1,242 @@
+"""`library-assistant`: ask, chat, index, eval, serve and feedback from the command line.
+
+Errors end with a one-line message on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from typing import Sequence, TextIO
+
+from assistant.config import Settings, enforce_offline
+from assistant.contract import Answer, InputError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+VERDICT_LABELS = {
+    "yes": "YES: the library does this itself",
+    "purchased": "PURCHASED: the library buys this as a service",
+    "partnership": "PARTNERSHIP: done together with partners",
+    "no": "NO: the library does not do this",
+    "developing": "DEVELOPING: being investigated or developed",
+    "not_covered": "NOT COVERED: the description does not answer this",
+}
+
+
+class CLIError(Exception):
+    """A failure with a message meant for the person at the terminal."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="library-assistant",
+        description="Answers 'does Helsinki City Library do X?' from its division-of-labour description.",
+    )
+    parser.add_argument("--corpus", help="corpus folder (default: corpus/ of this checkout)")
+    parser.add_argument("--index", help="index folder (default: index/ of this checkout)")
+    parser.add_argument("--embedder", choices=["e5", "sentence-transformers"], help="embedding backend")
+    parser.add_argument("--model-path", help="local model directory for the sentence-transformers backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question (or one per line with --jsonl)")
+    ask.add_argument("question", nargs="?", help="the question; omit with --jsonl")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+
+    sub.add_parser("chat", help="an interactive session; follow-up questions keep their context")
+
+    index = sub.add_parser("index", help="build the index (only when missing or stale, unless --rebuild)")
+    index.add_argument("--rebuild", action="store_true", help="rebuild even when the index is current")
+
+    ev = sub.add_parser("eval", help="run the evaluation set and write a report")
+    ev.add_argument("--set", dest="gold_set", help="gold set JSONL (default: evals/gold.jsonl)")
+    ev.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    ev.add_argument("--report", help="HTML report path (default: evals/report.html)")
+    ev.add_argument("--json-out", help="also write the metrics as JSON here")
+    ev.add_argument("--no-baseline", action="store_true", help="skip the naive baseline pipeline")
+    ev.add_argument("--no-floors", action="store_true", help="do not fail below the metric floors")
+
+    serve = sub.add_parser("serve", help="run the web app (staff view, widget, JSON API)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+
+    fb = sub.add_parser("feedback", help="export or delete collected feedback")
+    fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
+    export = fb_sub.add_parser("export", help="write rated questions as JSONL in the eval-set format")
+    export.add_argument("--out", help="output file (default: stdout)")
+    delete = fb_sub.add_parser("delete", help="delete all stored feedback")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    from pathlib import Path
+
+    return Settings.from_env(
+        corpus_dir=Path(args.corpus) if args.corpus else None,
+        index_dir=Path(args.index) if args.index else None,
+        embedder=args.embedder,
+        model_path=Path(args.model_path) if args.model_path else None,
+    )
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [VERDICT_LABELS[answer.verdict], "", answer.answer]
+    if answer.referral and answer.referral not in answer.answer:
+        lines += ["", answer.referral]
+    for n, c in enumerate(answer.citations, 1):
+        lines += ["", f"[{n}] {c.section} {c.heading} ({c.source}, chars {c.start}-{c.end})", f"    \u201c{c.quote}\u201d"]
+    return "\n".join(lines)
+
+
+def _dump(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def run_jsonl(assistant, stdin: TextIO, stdout: TextIO) -> int:
+    """One JSON object per input line, same order; a bad line gets an error object and the batch goes on."""
+    binary = getattr(stdin, "buffer", None)
+    lines = binary if binary is not None else io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
+    failures = 0
+    for raw in lines:
+        try:
+            question = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            stdout.write(_dump({"question": raw.decode("utf-8", "replace").rstrip("\r\n"), "error": "the line is not valid UTF-8"}) + "\n")
+            failures += 1
+            continue
+        try:
+            stdout.write(_dump(assistant.ask(question).to_dict()) + "\n")
+        except InputError as exc:
+            stdout.write(_dump({"question": question, "error": str(exc)}) + "\n")
+            failures += 1
+        stdout.flush()
+    return 0
+
+
+def run_chat(assistant, stdin: TextIO, stdout: TextIO) -> int:
+    from assistant.contract import Turn
+
+    history: list[Turn] = []
+    stdout.write("Ask about Helsinki City Library's division of labour (fi/sv/en). Empty line or Ctrl-D ends.\n")
+    while True:
+        stdout.write("> ")
+        stdout.flush()
+        line = stdin.readline()
+        if not line or not line.strip():
+            stdout.write("\n")
+            return 0
+        try:
+            answer = assistant.ask(line.strip(), history)
+        except InputError as exc:
+            stdout.write(f"{exc}\n")
+            continue
+        stdout.write(format_answer(answer) + "\n\n")
+        history += [Turn("user", line.strip()), Turn("assistant", answer.answer)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    enforce_offline()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CLIError as exc:
+        print(f"library-assistant: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except InputError as exc:
+        print(f"library-assistant: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("library-assistant: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        from assistant.corpus import CorpusError
+        from assistant.index import IndexUnavailable
+
+        if isinstance(exc, (CorpusError, IndexUnavailable, OSError, ValueError)):
+            print(f"library-assistant: {exc}", file=sys.stderr)
+        else:
+            print(f"library-assistant: unexpected error ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    if args.command == "ask":
+        if args.jsonl and args.question:
+            raise InputError("give either a question or --jsonl, not both")
+        if not args.jsonl and args.question is None:
+            raise InputError('give a question, e.g. library-assistant ask "Myykö kirjasto kirjoja?"')
+        from assistant.chain import load_assistant
+
+        assistant = load_assistant(settings)
+        if args.jsonl:
+            return run_jsonl(assistant, sys.stdin, sys.stdout)
+        answer = assistant.ask(args.question)
+        print(_dump(answer.to_dict()) if args.json else format_answer(answer))
+        return 0
+    if args.command == "chat":
+        from assistant.chain import load_assistant
+
+        return run_chat(load_assistant(settings), sys.stdin, sys.stdout)
+    if args.command == "index":
+        return _index(settings, args.rebuild)
+    if args.command == "eval":
+        from assistant.evaluation.cli import run_eval_command
+
+        return run_eval_command(settings, args)
+    if args.command == "serve":
+        from assistant.chain import load_assistant
+        from assistant.webapp import run_server
+
+        assistant = load_assistant(settings)
+        run_server(assistant, settings, host=args.host, port=args.port)
+        return 0
+    if args.command == "feedback":
+        return _feedback(settings, args)
+    raise CLIError(f"unknown command {args.command}")
+
+
+def _index(settings: Settings, rebuild: bool) -> int:
+    from assistant.aligned import load_alignment
+    from assistant.chain import analyzers_for_languages, ensure_index
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import create_embedder
+
+    corpus = load_corpus(settings.corpus_dir)
+    alignment = load_alignment(settings.corpus_dir, corpus)
+    for warning in alignment.warnings():
+        print(f"Warning: {warning}", file=sys.stderr)
+    index = ensure_index(
+        settings, corpus, alignment, create_embedder(settings), analyzers_for_languages(), rebuild=rebuild
+    )
+    m = index.manifest
+    print(f"Index ready in {settings.index_dir}: {m.units} units, {m.views} views, embedder {m.embedder_id}.")
+    return 0
+
+
+def _feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+    if args.feedback_command == "export":
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                n = store.export_jsonl(fh)
+            print(f"Wrote {n} rated question(s) to {args.out}.", file=sys.stderr)
+        else:
+            store.export_jsonl(sys.stdout)
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CLIError("refusing to delete feedback without --yes")
+        if input(f"Delete all {store.count()} feedback rows? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.", file=sys.stderr)
+            return 0
+    print(f"Deleted {store.delete_all()} feedback row(s).", file=sys.stderr)
+    return 0

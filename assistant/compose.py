@@ -1,0 +1,154 @@
+"""Writing the answer: a verdict sentence in the asker's language, what the document says, and a referral.
+
+No language model: the answer is assembled from fixed sentences and the cited units themselves (their
+Finnish text, or their aligned Swedish/English translation). Quotes in citations stay verbatim Finnish.
+"""
+
+from __future__ import annotations
+
+from assistant.aligned import Alignment
+from assistant.contract import Answer, Citation
+from assistant.corpus import Corpus, Unit
+from assistant.verdict import Decision
+
+LEADS: dict[str, dict[str, str]] = {
+    "yes": {
+        "fi": "Kyllä, kirjasto tekee tämän itse.",
+        "sv": "Ja, biblioteket gör det själv.",
+        "en": "Yes, the library does this itself.",
+    },
+    "purchased": {
+        "fi": "Kyllä, mutta kirjasto ostaa tämän palveluna.",
+        "sv": "Ja, men biblioteket köper det som en tjänst.",
+        "en": "Yes, but the library buys this as a service.",
+    },
+    "partnership": {
+        "fi": "Kyllä, kirjasto tekee tämän yhteistyössä kumppanien kanssa.",
+        "sv": "Ja, biblioteket gör det i samarbete med partner.",
+        "en": "Yes, the library does this together with partners.",
+    },
+    "no": {
+        "fi": "Ei, kirjasto ei tee tätä.",
+        "sv": "Nej, biblioteket gör inte det.",
+        "en": "No, the library does not do this.",
+    },
+    "developing": {
+        "fi": "Tätä selvitetään tai kehitetään parhaillaan; se ei ole vielä vakiintunut palvelu.",
+        "sv": "Det här utreds eller utvecklas just nu; det är ännu inte en etablerad tjänst.",
+        "en": "This is being investigated or developed; it is not yet an established service.",
+    },
+    "not_covered": {
+        "fi": "Kirjaston työnjakokuvaus ei vastaa tähän kysymykseen, joten en voi sanoa varmasti.",
+        "sv": "Bibliotekets beskrivning av arbetsfördelningen svarar inte på den här frågan, så jag kan inte säga säkert.",
+        "en": "The library's division-of-labour description does not answer this, so I cannot say for sure.",
+    },
+}
+
+SAYS = {"fi": "Kuvauksen mukaan: {text}", "sv": "Enligt beskrivningen: {text}", "en": "The description says: {text}"}
+SAYS_UNTRANSLATED = {
+    "fi": "Kuvauksen mukaan: {text}",
+    "sv": "Beskrivningen säger (på finska): \u201c{text}\u201d",
+    "en": "The description says (in Finnish): \u201c{text}\u201d",
+}
+PARTNERS = {"fi": "Kumppaneita: {actors}.", "sv": "Partner: {actors}.", "en": "Partners: {actors}."}
+INSTEAD = {
+    "fi": "Tätä hoitaa sen sijaan: {actors}.",
+    "sv": "I stället sköts det av: {actors}.",
+    "en": "Instead, this is handled by: {actors}.",
+}
+NOT_COVERED_REFERRAL = {
+    "fi": "Kysy kirjaston henkilökunnalta tai katso Helmet-kirjastojen sivuilta: {url}",
+    "sv": "Fråga bibliotekets personal eller se Helmet-bibliotekens webbplats: {url}",
+    "en": "Please ask the library staff or see the Helmet libraries' website: {url}",
+}
+UNSUPPORTED_LANGUAGE = (
+    "I can answer in Finnish, Swedish and English. Voit kysyä suomeksi. Du kan fråga på svenska."
+)
+ALSO = {
+    "fi": "Lisäksi kuvauksessa sanotaan: {text}",
+    "sv": "Beskrivningen säger också: {text}",
+    "en": "The description also says: {text}",
+}
+
+
+class AnswerWriter:
+    """Turns a decision into the contract's Answer, in the question's language."""
+
+    def __init__(self, corpus: Corpus, alignment: Alignment, referral_url: str):
+        self.corpus = corpus
+        self.alignment = alignment
+        self.referral_url = referral_url
+
+    def write(self, question: str, language: str, decision: Decision) -> Answer:
+        verdict = decision.verdict
+        parts = [LEADS[verdict][language]]
+        referral = None
+        if verdict == "not_covered":
+            referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
+        else:
+            top = decision.evidence[0].unit
+            parts.append(self._statement(top, language))
+            actors = self._actors(top, language)
+            if actors and verdict == "partnership":
+                parts.append(PARTNERS[language].format(actors=actors))
+            if actors and verdict == "no":
+                referral = INSTEAD[language].format(actors=actors)
+                parts.append(referral)
+            other = next((e.unit for e in decision.evidence[1:] if _differs(e.unit, top)), None)
+            if other is not None:
+                parts.append(ALSO[language].format(text=self._text(other, language)))
+        citations = tuple(self.citation(e.unit) for e in decision.evidence)
+        return Answer(question, language, verdict, " ".join(parts), referral, citations)
+
+    def unsupported_language(self, question: str) -> Answer:
+        return Answer(question, "en", "not_covered", UNSUPPORTED_LANGUAGE, None, ())
+
+    def citation(self, unit: Unit) -> Citation:
+        document = self.corpus.document(unit.source)
+        return Citation(
+            section=unit.section,
+            heading=unit.heading,
+            quote=unit.text,
+            source=unit.source,
+            start=unit.start,
+            end=unit.end,
+            paragraph=document.text[unit.paragraph_start : unit.paragraph_end],
+            paragraph_start=unit.paragraph_start,
+        )
+
+    def _statement(self, unit: Unit, language: str) -> str:
+        """What the document says: the whole sentence when it was cut at `vaan`, else the unit alone."""
+        halves = self.corpus.sentence_units(unit)
+        shown = halves if len(halves) <= 2 else [unit]
+        if language == "fi":
+            document = self.corpus.document(unit.source)
+            return SAYS["fi"].format(text=_sentence(document.text[shown[0].start : shown[-1].end]))
+        translations = [self.alignment.translation(u.id, language) for u in shown]
+        if all(translations):
+            return SAYS[language].format(text=" ".join(_sentence(t) for t in translations))
+        return SAYS_UNTRANSLATED[language].format(text=unit.text)
+
+    def _text(self, unit: Unit, language: str) -> str:
+        if language == "fi":
+            return _sentence(unit.text)
+        translated = self.alignment.translation(unit.id, language)
+        return _sentence(translated) if translated else f"\u201c{unit.text}\u201d"
+
+    def _actors(self, unit: Unit, language: str) -> str | None:
+        if language != "fi":
+            translated = self.alignment.actors(unit.id, language)
+            if translated:
+                return translated
+        return unit.actors
+
+
+def _differs(a: Unit, b: Unit) -> bool:
+    return a.modality != b.modality and a.sentence_start != b.sentence_start
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."

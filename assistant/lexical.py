@@ -1,0 +1,178 @@
+"""Lexical matching per language: terms from Voikko lemmas and compound parts (Finnish) or Snowball stems.
+
+Finnish inflects and compounds freely: `myyttekö` and `kirjamyyntiä` share the lemma `myydä` only after
+morphological analysis, so Finnish goes through Voikko (Debian's libvoikko) when it is installed and falls
+back to the Snowball stemmer otherwise. Lexical evidence is only ever compared within one language.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+SNOWBALL_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+
+# Words that carry no topic in a "does the library do X?" question.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "fi": frozenset(
+        """
+        ja on ei eikä että se ne tämä tuo mikä mitä kuka ketkä kenen missä mistä mihin miten miksi milloin
+        voiko voinko voisiko onko ovatko saako saanko pitääkö täytyykö entä entäs myös vai tai sekä mutta
+        jos kun niin siis nyt vielä jo minä mä minulle mulle minun meidän te teidän sinä sä sinun hän he me
+        olla olen olet ole oli olisi voi voin voit voisin pitää täytyy saa saan eli kai kyllä joo juu eikö
+        kirjasto kaupunginkirjasto helsinki helsingin kaupunki tehdä hoitaa kuulua
+        itse oma omat mitään jotain joku jokin kaikki ollenkaan siellä sieltä sinne teillä teiltä teille
+        """.split()
+    ),
+    "sv": frozenset(
+        """
+        och är inte att det den de som vad vem vilka vilken var varför hur när kan kunde får måste ska skulle
+        också eller men utan med för till från på av om ett en jag mig min mitt vi oss ni er du dig han hon
+        någon något några alla där här då nu än även ju väl inga ingen inget finns själv själva sig sina sitt sin
+        bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
+        sant verkligen egentligen
+        """.split()
+    ),
+    "en": frozenset(
+        """
+        the a an and or but not is are was were be been do does did doesn don isn aren can could may might will
+        would should must shall have has had what who whom which where when why how i me my we our you your he
+        she it its they them their there here this that these those of to in on at for from with by about into
+        also too any some all no yes library libraries city helsinki please thanks true really actually s t
+        anyone someone something anything
+        """.split()
+    ),
+}
+
+
+class Analyzer:
+    """Turns text of one language into index terms. Thread-safe; Voikko calls are serialised."""
+
+    def __init__(self, language: str, use_voikko: bool = True):
+        self.language = language
+        self._stemmer = _snowball(language)
+        self._voikko = _voikko() if (use_voikko and language == "fi") else None
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> str:
+        return "voikko" if self._voikko is not None else "snowball"
+
+    def tokens(self, text: str) -> list[str]:
+        return [t.lower() for t in _TOKEN.findall(text)]
+
+    def content_tokens(self, text: str) -> list[str]:
+        stop = STOPWORDS.get(self.language, frozenset())
+        return [t for t in self.tokens(text) if t not in stop and not t.isdigit() and len(t) > 1]
+
+    def terms(self, text: str) -> list[set[str]]:
+        """One set of terms per content word (lemma, compound parts, stem): a word matches if any term does."""
+        return [self.word_terms(t) for t in self.content_tokens(text)]
+
+    def word_terms(self, word: str) -> set[str]:
+        return set(self._word_terms(word))
+
+    @lru_cache(maxsize=65536)
+    def _word_terms(self, word: str) -> tuple[str, ...]:
+        terms = {self._stemmer.stemWord(word)}
+        if self._voikko is not None:
+            with self._lock:
+                analyses = self._voikko.analyze(word)
+            for analysis in analyses:
+                base = analysis.get("BASEFORM")
+                if base:
+                    terms.add(base.lower())
+                    terms.add(self._stemmer.stemWord(base.lower()))
+                for part in re.findall(r"\(([^)+]+)\)", analysis.get("WORDBASES", "")):
+                    if len(part) >= 3:
+                        terms.add(part.lower())
+        stop = STOPWORDS.get(self.language, frozenset())
+        return tuple(sorted(t for t in terms if t and t not in stop))
+
+
+@lru_cache(maxsize=None)
+def _snowball(language: str):
+    import Stemmer
+
+    return Stemmer.Stemmer(SNOWBALL_NAMES[language])
+
+
+@lru_cache(maxsize=1)
+def _voikko():
+    try:
+        from libvoikko import Voikko
+
+        return Voikko("fi")
+    except Exception:  # libvoikko1/voikko-fi missing: fall back to Snowball, still works
+        return None
+
+
+@dataclass(frozen=True)
+class LexicalMatch:
+    doc: int
+    coverage: float  # idf-weighted share of the question's content words found in the document
+
+
+class LexicalIndex:
+    """Documents of one language as term sets, scored by idf-weighted coverage of the question's words.
+
+    Coverage rather than raw BM25: the share of what the person asked about that a unit mentions is both a
+    ranking signal and, when low everywhere, a sign the document does not cover the question.
+    """
+
+    def __init__(self, analyzer: Analyzer, documents: Sequence[Iterable[str]]):
+        self.analyzer = analyzer
+        self.doc_terms: list[frozenset[str]] = [frozenset(d) for d in documents]
+        counts = Counter(t for terms in self.doc_terms for t in terms)
+        n = max(1, len(self.doc_terms))
+        self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
+        self.unknown_idf = math.log(1 + n)  # a word no document has is as informative as the rarest one
+        self._vocabulary = sorted(self.idf)
+        self._postings: dict[str, list[int]] = {}
+        for i, terms in enumerate(self.doc_terms):
+            for t in terms:
+                self._postings.setdefault(t, []).append(i)
+
+    @classmethod
+    def from_texts(cls, analyzer: Analyzer, texts: Sequence[str]) -> "LexicalIndex":
+        return cls(analyzer, [set().union(*analyzer.terms(t)) if analyzer.terms(t) else set() for t in texts])
+
+    def resolve(self, word_terms: set[str]) -> set[str]:
+        """A word's terms, or its closest spelling in the vocabulary when none is known (typos)."""
+        if any(t in self.idf for t in word_terms):
+            return word_terms
+        longest = max(word_terms, key=len, default="")
+        if len(longest) < 5:
+            return word_terms
+        close = difflib.get_close_matches(longest, self._vocabulary, n=1, cutoff=0.8)
+        return {close[0]} if close else word_terms
+
+    def query_words(self, text: str) -> list[set[str]]:
+        return [self.resolve(w) for w in self.analyzer.terms(text)]
+
+    def word_weight(self, terms: set[str]) -> float:
+        known = [self.idf[t] for t in terms if t in self.idf]
+        return max(known) if known else self.unknown_idf
+
+    def unknown_words(self, words: list[set[str]]) -> int:
+        return sum(1 for w in words if not any(t in self.idf for t in w))
+
+    def search(self, words: list[set[str]]) -> dict[int, float]:
+        """Coverage per document that shares at least one word with the question."""
+        if not words:
+            return {}
+        weights = [self.word_weight(w) for w in words]
+        total = sum(weights)
+        scores: dict[int, float] = {}
+        for w, weight in zip(words, weights):
+            docs = {d for t in w for d in self._postings.get(t, ())}
+            for d in docs:
+                scores[d] = scores.get(d, 0.0) + weight
+        return {d: s / total for d, s in scores.items()}

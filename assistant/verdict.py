@@ -1,0 +1,88 @@
+"""The verdict: which of the six labels the retrieved evidence supports, or `not_covered` when it is weak.
+
+e5 cosine scores are bunched (an unrelated sentence scores 0.78), so no fixed cosine threshold separates
+"answered" from "not answered". The gate combines the best dense score with the share of the question's
+content words that the best units mention in the question's own language, and with how many of the
+question's words the document never uses at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.modality import VERDICT_OF_MODALITY, Modality
+from assistant.retrieval import Evidence, Retrieval
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerdictPolicy:
+    """Thresholds of the coverage gate. Tuned on the dev split only."""
+
+    strong_dense: float = 0.88  # dense similarity that is enough on its own
+    min_dense: float = 0.80  # below this nothing counts as covered
+    min_lexical: float = 0.34  # share of content words the best unit must mention otherwise
+    max_unknown_share: float = 0.5  # more of the question's words than this unknown to the document -> not covered
+    second_opinion_margin: float = 0.02  # a differently-labelled unit this close is mentioned too
+    max_citations: int = 3
+
+
+DEFAULT_POLICY = VerdictPolicy()
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str
+    evidence: tuple[Evidence, ...]  # cited units, most relevant first
+    confidence: float
+    reason: str
+
+
+def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY) -> Decision:
+    """Pick the verdict and the evidence to cite."""
+    if not retrieval.ranked:
+        return Decision("not_covered", (), 0.0, "no evidence")
+    top = retrieval.ranked[0]
+    covered, reason = _covered(top, retrieval, policy)
+    if not covered:
+        return Decision("not_covered", (), top.score, reason)
+    verdict = VERDICT_OF_MODALITY[top.unit.modality]
+    return Decision(verdict, _citations(retrieval, policy), top.score, reason)
+
+
+def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tuple[bool, str]:
+    if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
+        return False, "only the title matched"
+    words = max(retrieval.content_words, 1)
+    if retrieval.content_words and retrieval.unknown_words / words > policy.max_unknown_share:
+        return False, f"{retrieval.unknown_words} of {retrieval.content_words} words unknown to the document"
+    if top.dense >= policy.strong_dense:
+        return True, "strong semantic match"
+    if top.dense < policy.min_dense:
+        return False, "weak semantic match"
+    if top.lexical >= policy.min_lexical:
+        return True, "semantic and lexical match"
+    return False, "the best unit mentions too little of the question"
+
+
+def _citations(retrieval: Retrieval, policy: VerdictPolicy) -> tuple[Evidence, ...]:
+    top = retrieval.ranked[0]
+    cited = [top]
+    # A clause cut at `vaan` is half a statement: cite its other half next.
+    for e in retrieval.ranked[1:]:
+        if e.unit.sentence_start == top.unit.sentence_start and e.unit.source == top.unit.source:
+            if len(_sentence_units(retrieval, top)) <= 2:
+                cited.append(e)
+            break
+    for e in retrieval.ranked[1:]:
+        if len(cited) >= policy.max_citations:
+            break
+        if e in cited:
+            continue
+        if top.score - e.score <= policy.second_opinion_margin:
+            cited.append(e)
+    return tuple(cited)
+
+
+def _sentence_units(retrieval: Retrieval, evidence: Evidence) -> list[Evidence]:
+    unit = evidence.unit
+    return [e for e in retrieval.ranked if e.unit.source == unit.source and e.unit.sentence_start == unit.sentence_start]
