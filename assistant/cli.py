@@ -187,7 +187,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "index":
         return _index(settings, args.rebuild)
     if args.command == "eval":
-        from assistant.evaluation.cli import run_eval_command
+        from assistant.evaluation.runner import run_eval_command
 
         return run_eval_command(settings, args)
     if args.command == "serve":

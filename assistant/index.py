@@ -12,8 +12,10 @@ Layout of the index folder:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import zipfile
 import shutil
 import sys
 import time
@@ -29,7 +31,7 @@ from assistant.corpus import Corpus
 from assistant.embeddings import AssistantEmbeddings
 from assistant.lexical import Analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 SNAPSHOT = "serving.npz"
 VIEWS = "views.json"
@@ -59,6 +61,7 @@ class Manifest:
     embedder_id: str
     lexical_backend: str
     chroma_dir: str
+    snapshot_sha256: str
     views: int
     units: int
     built_at: float
@@ -166,6 +169,7 @@ def build_index(
     manifest = Manifest(
         **expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend),
         chroma_dir=chroma_dir,
+        snapshot_sha256=_sha256(index_dir / SNAPSHOT),
         views=len(views),
         units=len(corpus.units),
         built_at=time.time(),
@@ -184,16 +188,22 @@ def load_index(index_dir: Path) -> LoadedIndex:
     if manifest is None:
         raise IndexUnavailable(f"no usable index manifest in {index_dir}")
     try:
+        if _sha256(index_dir / SNAPSHOT) != manifest.snapshot_sha256:
+            raise IndexUnavailable(f"the index in {index_dir} is damaged (snapshot checksum mismatch)")
         with np.load(index_dir / SNAPSHOT) as data:
             vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
         payload = json.loads((index_dir / VIEWS).read_text(encoding="utf-8"))
         views = [View(**v) for v in payload["views"]]
         terms = payload["terms"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexUnavailable(f"the index in {index_dir} is damaged ({exc.__class__.__name__})") from exc
     if not (len(views) == len(terms) == vectors.shape[0] == manifest.views):
         raise IndexUnavailable(f"the index in {index_dir} is inconsistent")
     return LoadedIndex(manifest=manifest, views=views, vectors=vectors, terms=terms)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _write_json(path: Path, data) -> None:
