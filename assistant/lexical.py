@@ -29,6 +29,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         olla olen olet ole oli olisi voi voin voit voisin pitää täytyy saa saan eli kai kyllä joo juu eikö
         kirjasto kaupunginkirjasto helsinki helsingin kaupunki tehdä hoitaa kuulua
         itse oma omat mitään jotain joku jokin kaikki ollenkaan siellä sieltä sinne teillä teiltä teille
+        sitten ihan vähän onks onkse voiks saaks noh no mites vissiin paljon monta kerran juttu asia
         """.split()
     ),
     "sv": frozenset(
@@ -37,7 +38,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
         också eller men utan med för till från på av om ett en jag mig min mitt vi oss ni er du dig han hon
         någon något några alla där här då nu än även ju väl inga ingen inget finns själv själva sig sina sitt sin
         bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
-        sant verkligen egentligen
+        sant verkligen egentligen så bara vill ville veta säga kanske nog typ alltså liksom stämmer rätt
+        okej hej mycket många gång sak saker
         """.split()
     ),
     "en": frozenset(
@@ -46,7 +48,9 @@ STOPWORDS: dict[str, frozenset[str]] = {
         would should must shall have has had what who whom which where when why how i me my we our you your he
         she it its they them their there here this that these those of to in on at for from with by about into
         also too any some all no yes library libraries city helsinki please thanks true really actually s t
-        anyone someone something anything
+        anyone someone something anything so just guys guy get got like want wanted know tell correct right
+        ok okay yeah hi hey thing things way lot lots kind sort maybe perhaps sure still even ever already
+        always never much many once whats what's
         """.split()
     ),
 }
@@ -73,27 +77,30 @@ class Analyzer:
         return [t for t in self.tokens(text) if t not in stop and not t.isdigit() and len(t) > 1]
 
     def terms(self, text: str) -> list[set[str]]:
-        """One set of terms per content word (lemma, compound parts, stem): a word matches if any term does."""
-        return [self.word_terms(t) for t in self.content_tokens(text)]
+        """One set of terms per content word (lemma, compound parts, stem): a word matches if any term does.
+        Words whose lemma is a stopword ("kirjastossa" -> kirjasto) are dropped like the stopword itself."""
+        return [terms for t in self.content_tokens(text) if (terms := self.word_terms(t))]
 
     def word_terms(self, word: str) -> set[str]:
         return set(self._word_terms(word))
 
     @lru_cache(maxsize=65536)
     def _word_terms(self, word: str) -> tuple[str, ...]:
+        stop = STOPWORDS.get(self.language, frozenset())
         terms = {self._stemmer.stemWord(word)}
         if self._voikko is not None:
             with self._lock:
                 analyses = self._voikko.analyze(word)
+            bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
+            if bases & stop:
+                return ()  # an inflected stopword ("kirjastossa" is kirjasto)
             for analysis in analyses:
-                base = analysis.get("BASEFORM")
-                if base:
+                if base := analysis.get("BASEFORM"):
                     terms.add(base.lower())
                     terms.add(self._stemmer.stemWord(base.lower()))
                 for part in re.findall(r"\(([^)+]+)\)", analysis.get("WORDBASES", "")):
                     if len(part) >= 3:
                         terms.add(part.lower())
-        stop = STOPWORDS.get(self.language, frozenset())
         return tuple(sorted(t for t in terms if t and t not in stop))
 
 
@@ -160,6 +167,15 @@ class LexicalIndex:
     def word_weight(self, terms: set[str]) -> float:
         known = [self.idf[t] for t in terms if t in self.idf]
         return max(known) if known else self.unknown_idf
+
+    def unknown_tokens(self, text: str) -> list[str]:
+        """The question's content words that no document of this language uses, even allowing for typos."""
+        unknown = []
+        for token in self.analyzer.content_tokens(text):
+            terms = self.analyzer.word_terms(token)
+            if terms and not any(t in self.idf for t in self.resolve(terms)):
+                unknown.append(token)
+        return unknown
 
     def unknown_words(self, words: list[set[str]]) -> int:
         return sum(1 for w in words if not any(t in self.idf for t in w))

@@ -7,6 +7,7 @@ question's own language: an ungated lexical ranking hurts cross-lingual question
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -27,6 +28,7 @@ class RetrievalWeights:
     lexical: float = 0.12
     question_view_bonus: float = 0.0
     context_weight: float = 0.5  # weight of the earlier turn when a follow-up is resolved
+    max_unknown_probes: int = 0  # unknown words embedded on their own (a not-covered signal; off: it did not help on dev)
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -49,6 +51,10 @@ class Retrieval:
     unknown_words: int
     best_dense: float
     best_lexical: float
+    # For each word of the question the document never uses: how the top unit ranks among all units by
+    # similarity to that word alone. A word unrelated to the best unit ("bike" against "lending materials")
+    # means the question asks about something the document does not cover.
+    unknown_word_ranks: tuple[tuple[str, int], ...] = ()
 
 
 class UnitRanker:
@@ -65,6 +71,7 @@ class UnitRanker:
         self.corpus = corpus
         self.embedder = embedder
         self.weights = weights
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
         self.units: list[Unit] = []
         unit_position: dict[str, int] = {}
         for view in index.views:
@@ -79,6 +86,11 @@ class UnitRanker:
             positions = [i for i, v in enumerate(index.views) if v.language == language]
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions])
             self._lexical[language] = (lex, self._view_unit[positions])
+
+    def _dense_many(self, texts: list[str]) -> list[np.ndarray]:
+        if len(texts) == 1:
+            return [self._dense(texts[0])]
+        return list(self._pool.map(self._dense, texts))
 
     def _dense(self, text: str) -> np.ndarray:
         query = np.asarray(self.embedder.query_vector(text), dtype=np.float32)
@@ -100,7 +112,9 @@ class UnitRanker:
 
     def rank(self, question: str, language: str, context: str | None = None) -> Retrieval:
         """Rank units for the question; `context` (an earlier turn) is blended in for follow-ups."""
-        dense = self._dense(question)
+        unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
+        vectors = self._dense_many([question, *unknown_tokens])
+        dense = vectors[0]
         lexical, content_words, unknown = self._lexical_scores(question, language)
         if context:
             w = self.weights.context_weight
@@ -111,6 +125,8 @@ class UnitRanker:
             content_words, unknown = ctx_words, ctx_unknown
         fused = dense + self.weights.lexical * lexical
         order = np.argsort(-fused, kind="stable")
+        top = order[0]
+        word_ranks = tuple((w, int((v > v[top]).sum())) for w, v in zip(unknown_tokens, vectors[1:]))
         ranked = tuple(
             Evidence(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order
         )
@@ -120,6 +136,7 @@ class UnitRanker:
             unknown_words=unknown,
             best_dense=float(dense.max()) if len(dense) else 0.0,
             best_lexical=float(lexical.max()) if len(lexical) else 0.0,
+            unknown_word_ranks=word_ranks,
         )
 
 

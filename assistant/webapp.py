@@ -207,6 +207,8 @@ def _theme():
         button_primary_text_color="white",
         button_primary_text_color_dark="white",
         button_secondary_text_color="*neutral_800",
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_300",
         link_text_color="*primary_700",
         link_text_color_dark="*primary_300",
     )

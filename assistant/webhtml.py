@@ -65,7 +65,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "conversation": "Keskustelu",
         "sources": "Lähde kuvauksessa",
         "section": "Kohta",
-        "referral": "Kuvaus ei kerro tästä. Kysy lisää kirjastosta:",
+        "referral": "Kysy lisää kirjastosta:",
         "referral_link": "Kirjaston yhteystiedot",
         "helpful": "Oliko vastauksesta apua?",
         "up": "Kyllä",
@@ -94,7 +94,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "conversation": "Samtal",
         "sources": "Källa i beskrivningen",
         "section": "Avsnitt",
-        "referral": "Beskrivningen säger inget om detta. Fråga biblioteket:",
+        "referral": "Fråga biblioteket:",
         "referral_link": "Bibliotekets kontaktuppgifter",
         "helpful": "Var svaret till hjälp?",
         "up": "Ja",
@@ -123,7 +123,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "conversation": "Conversation",
         "sources": "Source in the description",
         "section": "Section",
-        "referral": "The description does not say. Ask the library:",
+        "referral": "Ask the library:",
         "referral_link": "Library contact details",
         "helpful": "Was this answer helpful?",
         "up": "Yes",
@@ -254,9 +254,10 @@ def render_examples(examples: Sequence[tuple[str, str]], heading: str, heading_l
     )
 
 
-def render_error(message: str, lang: str = "en") -> str:
-    """A message for the person (bad input or a failure), never a traceback."""
-    return f'<p class="error-message" role="alert" lang="{esc(lang)}">{esc(message)}</p>'
+def render_error(message: str, lang: str | None = "en") -> str:
+    """A message for the person (bad input or a failure), never a traceback; shown in a live region."""
+    lang_attr = f' lang="{esc(lang)}"' if lang else ""
+    return f'<p class="error-message"{lang_attr}>{esc(message)}</p>'
 
 
 # --- Staff view -------------------------------------------------------------------------------------------

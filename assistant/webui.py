@@ -91,32 +91,35 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
     """The staff view: question box, examples, verdict and answer, citations, feedback."""
     import gradio as gr
 
+    hidden, shown = gr.update(visible=False), gr.update(visible=True)
+
     def on_ask(question: str, session: StaffSession):
         question = question or ""
         try:
             answer, elapsed = timed_ask(ask, question, history_turns(session.exchanges))
         except InputError as error:
-            return (question, render_error(str(error)), "", gr.skip(), gr.update(visible=False),
-                    gr.update(visible=False), "", session)
+            return (question, render_error(str(error), lang=None), "", gr.skip(), gr.skip(), hidden, hidden, "",
+                    session)
         except Exception:
             log.exception("answering failed in the staff view")
-            return (question, render_error("Something went wrong. Please try again."), "", gr.skip(),
-                    gr.update(visible=False), gr.update(visible=False), "", session)
+            return (question, render_error("Something went wrong. Please try again."), "", gr.skip(), gr.skip(),
+                    hidden, hidden, "", session)
         exchanges = (*session.exchanges, (question, answer))
         return (
             "",
             render_staff_answer(question, answer, elapsed, referral_url),
             render_staff_citations(answer),
             render_staff_history(exchanges),
-            gr.update(visible=True),
-            gr.update(visible=False),
+            shown,
+            shown,
+            hidden,
             "",
             StaffSession(exchanges=exchanges),
         )
 
     def on_rate(rating: str, session: StaffSession):
         if not session.exchanges:
-            return '<p role="status">Ask a question first.</p>', gr.update(visible=False), session
+            return "<p>Ask a question first.</p>", hidden, session
         question, answer = session.exchanges[-1]
         try:
             if session.feedback_id is None:
@@ -130,7 +133,7 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
             return render_error("Feedback could not be saved. Please try again."), gr.skip(), session
         word = "helpful" if rating == "up" else "not helpful"
         status = f'<p class="feedback-thanks">Saved: {word}. Add a comment below if you like.</p>'
-        return status, gr.update(visible=True), replace(session, feedback_id=feedback_id)
+        return status, shown, replace(session, feedback_id=feedback_id)
 
     def on_comment(comment: str, session: StaffSession):
         if session.feedback_id is None:
@@ -145,8 +148,7 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
         return '<p class="feedback-thanks">Comment saved. Thank you.</p>', ""
 
     def on_new_conversation():
-        return (StaffSession(), STAFF_PLACEHOLDER, "", "", gr.update(visible=False), gr.update(visible=False), "",
-                gr.update(value=""))
+        return StaffSession(), STAFF_PLACEHOLDER, "", "", hidden, hidden, hidden, "", ""
 
     with gr.Blocks(title="Library assistant – staff view") as demo:
         session = gr.State(StaffSession())
@@ -163,10 +165,10 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
                 html_attributes=gr.InputHTMLAttributes(enterkeyhint="send", autocomplete="off"),
             )
             ask_button = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1, min_width=90)
-        gr.HTML(render_examples(STAFF_EXAMPLES, "Examples:", "en"), elem_id="examples", js_on_load=None)
-        history = gr.HTML("", elem_id="conversation", js_on_load=None)
-        with gr.Row(elem_classes=["new-row"]):
-            new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm", scale=0)
+        with gr.Row(visible=False, elem_classes=["conversation-row"], equal_height=True) as conversation_row:
+            history = gr.HTML("", elem_id="conversation", js_on_load=None, scale=1)
+            new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm", scale=0,
+                                   min_width=0)
         result = gr.HTML(STAFF_PLACEHOLDER, elem_id="result", elem_classes=["live-region"], js_on_load=None)
         citations = gr.HTML("", elem_id="citations", js_on_load=None)
         with gr.Row(visible=False, elem_id="feedback-row", elem_classes=["feedback-row"]) as feedback_row:
@@ -176,14 +178,17 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
                            icon=_icon(ui_dir, "thumb-up.svg"))
             down = gr.Button("Not helpful", elem_id="feedback-down", size="sm", scale=0, min_width=0,
                              icon=_icon(ui_dir, "thumb-down.svg"))
-        with gr.Row(visible=False, elem_id="comment-row", equal_height=True) as comment_row:
+        with gr.Row(visible=False, elem_id="comment-row", equal_height=True, elem_classes=["comment-row"]) \
+                as comment_row:
             comment = gr.Textbox(label="Comment (optional)", elem_id="feedback-comment", lines=1, max_lines=4,
                                  scale=5)
             send_comment = gr.Button("Send comment", elem_id="send-comment", size="sm", scale=1, min_width=120)
         status = gr.HTML("", elem_id="feedback-status", elem_classes=["live-region"], js_on_load=None)
+        gr.HTML(render_examples(STAFF_EXAMPLES, "Examples:", "en"), elem_id="examples", js_on_load=None)
         gr.HTML(STAFF_FOOTER, js_on_load=None)
 
-        ask_outputs = [question, result, citations, history, feedback_row, comment_row, status, session]
+        ask_outputs = [question, result, citations, history, conversation_row, feedback_row, comment_row, status,
+                       session]
         question.submit(on_ask, [question, session], ask_outputs, api_name="ask", show_progress="hidden")
         ask_button.click(on_ask, [question, session], ask_outputs, api_visibility="undocumented",
                          show_progress="hidden")
@@ -196,7 +201,8 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
             event(on_comment, [comment, session], [status, comment], api_visibility="private",
                   show_progress="hidden")
         new_button.click(on_new_conversation, None,
-                         [session, result, citations, history, feedback_row, comment_row, status, question],
+                         [session, result, citations, history, conversation_row, feedback_row, comment_row, status,
+                          question],
                          api_visibility="private", show_progress="hidden")
     return demo
 
@@ -220,15 +226,16 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
     import gradio as gr
 
     text = WIDGET_TEXT[ui_lang]
+    hidden, shown = gr.update(visible=False), gr.update(visible=True)
 
     def on_ask(question: str, session: WidgetSession):
         question = question or ""
         try:
             answer, _ = timed_ask(ask, question, history_turns(session.answered()))
         except InputError as error:
-            # Bad input is not added to the transcript: the message is announced and the text stays editable.
-            return (question, gr.skip(), f'<p lang="en">{esc(str(error))}</p>', gr.skip(), gr.skip(), gr.skip(),
-                    session)
+            # Bad input stays in the box to edit; the message shows (and is announced) next to it.
+            return (question, gr.skip(), "", render_error(str(error), lang=None), gr.skip(), gr.skip(), gr.skip(),
+                    gr.skip(), gr.skip(), session)
         except Exception:
             log.exception("answering failed in the widget")
             exchange = Exchange(question=question, message=text["error"])
@@ -239,16 +246,19 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
             "",
             render_transcript(exchanges, ui_lang, referral_url),
             render_announcement(exchange, ui_lang),
-            gr.update(visible=exchange.answer is not None),
-            gr.update(visible=False),
             "",
+            gr.update(visible=exchange.answer is not None),
+            hidden,
+            "",
+            hidden,
+            shown,
             WidgetSession(exchanges=exchanges),
         )
 
     def on_rate(rating: str, session: WidgetSession):
         answered = session.answered()
         if not answered or session.exchanges[-1].answer is None:
-            return f'<p lang="{ui_lang}">{esc(text["nothing"])}</p>', gr.update(visible=False), session
+            return f'<p lang="{ui_lang}">{esc(text["nothing"])}</p>', hidden, session
         question, answer = answered[-1]
         try:
             if session.feedback_id is None:
@@ -261,7 +271,7 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
             log.exception("storing feedback failed")
             return f'<p lang="{ui_lang}">{esc(text["error"])}</p>', gr.skip(), session
         status = f'<p class="feedback-thanks" lang="{ui_lang}">{esc(text["thanks"])}</p>'
-        return status, gr.update(visible=True), replace(session, feedback_id=feedback_id)
+        return status, shown, replace(session, feedback_id=feedback_id)
 
     def on_comment(comment: str, session: WidgetSession):
         if session.feedback_id is None:
@@ -269,15 +279,15 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
         try:
             store.update(session.feedback_id, comment=comment or "")
         except ValueError as error:
-            return f'<p lang="en">{esc(str(error))}</p>', comment
+            return render_error(str(error), lang="en"), comment
         except Exception:
             log.exception("storing a feedback comment failed")
             return f'<p lang="{ui_lang}">{esc(text["error"])}</p>', comment
         return f'<p class="feedback-thanks" lang="{ui_lang}">{esc(text["thanks_comment"])}</p>', ""
 
     def on_restart():
-        return (WidgetSession(), render_transcript((), ui_lang, referral_url), "", gr.update(visible=False),
-                gr.update(visible=False), "", "")
+        return (WidgetSession(), render_transcript((), ui_lang, referral_url), "", "", hidden, hidden, "", shown,
+                hidden, "")
 
     header = (
         f'<header class="widget-header" lang="{ui_lang}"><h1>{esc(text["title"])}</h1>'
@@ -286,8 +296,7 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
     with gr.Blocks(title=text["title"]) as demo:
         session = gr.State(WidgetSession())
         gr.HTML(header, js_on_load=None)
-        transcript = gr.HTML(render_transcript((), ui_lang, referral_url), elem_id="transcript", js_on_load=None,
-                             autoscroll=True)
+        transcript = gr.HTML(render_transcript((), ui_lang, referral_url), elem_id="transcript", js_on_load=None)
         announcer = gr.HTML("", elem_id="announcer", elem_classes=["live-region", "visually-hidden"],
                             js_on_load=None)
         with gr.Row(visible=False, elem_id="feedback-row", elem_classes=["feedback-row"]) as feedback_row:
@@ -297,13 +306,15 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
                            icon=_icon(ui_dir, "thumb-up.svg"))
             down = gr.Button(text["down"], elem_id="feedback-down", size="sm", scale=0, min_width=0,
                              icon=_icon(ui_dir, "thumb-down.svg"))
-        with gr.Row(visible=False, elem_id="comment-row", equal_height=True) as comment_row:
+        with gr.Row(visible=False, elem_id="comment-row", equal_height=True, elem_classes=["comment-row"]) \
+                as comment_row:
             comment = gr.Textbox(label=text["comment"], elem_id="feedback-comment", lines=1, max_lines=4, scale=4,
-                                 html_attributes=gr.InputHTMLAttributes(lang=ui_lang))
+                                 min_width=120, html_attributes=gr.InputHTMLAttributes(lang=ui_lang))
             send_comment = gr.Button(text["send_comment"], elem_id="send-comment", size="sm", scale=1,
-                                     min_width=100)
+                                     min_width=0)
         status = gr.HTML("", elem_id="feedback-status", elem_classes=["live-region"], js_on_load=None)
-        gr.HTML(render_examples(WIDGET_EXAMPLES, text["try"], ui_lang), elem_id="examples", js_on_load=None)
+        with gr.Column(elem_id="examples-column") as examples:
+            gr.HTML(render_examples(WIDGET_EXAMPLES, text["try"], ui_lang), elem_id="examples", js_on_load=None)
         with gr.Row(equal_height=True, elem_classes=["ask-row"]):
             question = gr.Textbox(
                 label=text["label"],
@@ -313,13 +324,15 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
                 elem_id="question",
                 scale=4,
                 min_width=120,
-                html_attributes=gr.InputHTMLAttributes(enterkeyhint="send", autocomplete="off"),
+                html_attributes=gr.InputHTMLAttributes(enterkeyhint="send", autocomplete="off", lang=ui_lang),
             )
-            ask_button = gr.Button(text["send"], variant="primary", elem_id="ask-button", scale=1, min_width=64)
-        with gr.Row(elem_classes=["new-row"]):
-            restart = gr.Button(text["restart"], elem_id="new-conversation", size="sm", scale=0)
+            ask_button = gr.Button(text["send"], variant="primary", elem_id="ask-button", scale=0, min_width=0)
+        input_error = gr.HTML("", elem_id="input-error", elem_classes=["live-region"], js_on_load=None)
+        with gr.Row(visible=False, elem_classes=["new-row"]) as restart_row:
+            restart = gr.Button(text["restart"], elem_id="new-conversation", size="sm", scale=0, min_width=0)
 
-        ask_outputs = [question, transcript, announcer, feedback_row, comment_row, status, session]
+        ask_outputs = [question, transcript, announcer, input_error, feedback_row, comment_row, status, examples,
+                       restart_row, session]
         question.submit(on_ask, [question, session], ask_outputs, api_name="ask", show_progress="hidden")
         ask_button.click(on_ask, [question, session], ask_outputs, api_visibility="undocumented",
                          show_progress="hidden")
@@ -331,7 +344,8 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
             event(on_comment, [comment, session], [status, comment], api_visibility="private",
                   show_progress="hidden")
         restart.click(on_restart, None,
-                      [session, transcript, announcer, feedback_row, comment_row, status, question],
+                      [session, transcript, announcer, input_error, feedback_row, comment_row, status, examples,
+                       restart_row, question],
                       api_visibility="private", show_progress="hidden")
     return demo
 

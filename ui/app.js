@@ -17,8 +17,26 @@
     en: "Could not copy: select the text and copy it yourself.",
   };
 
+  // The widget's conversation scrolls so the newest question and its answer are in view.
+  let lastTranscriptCount = 0;
+  function scrollTranscript() {
+    const box = document.getElementById("transcript");
+    if (!box) return;
+    const messages = box.querySelectorAll(".msg");
+    if (messages.length === lastTranscriptCount) return;
+    lastTranscriptCount = messages.length;
+    const users = box.querySelectorAll(".msg-user");
+    const last = users[users.length - 1];
+    if (!last) {
+      box.scrollTop = 0;
+      return;
+    }
+    box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+  }
+
   // Regions that get new content to announce: mark them once they are rendered.
   function enhance() {
+    scrollTranscript();
     document.querySelectorAll(".live-region").forEach((wrapper) => {
       const target = wrapper.querySelector(".prose") || wrapper;
       if (!target.hasAttribute("aria-live")) {

@@ -1,0 +1,117 @@
+"""The evaluators' suite: metric functions on hand-made answers, and the real assistant on the test split
+held to regression floors (a drop below what was measured fails CI)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.evaluation.gold import DEFAULT_GOLD_SET, GoldCase, GoldSetError, load_gold
+from assistant.evaluation.metrics import (
+    Floors,
+    citation_precise,
+    floor_failures,
+    quotes_verbatim,
+    score_case,
+    summarise,
+    verdict_correct,
+)
+
+DOC = "kirjastopalvelukokonaisuuden-tyonjaot.txt"
+
+# Measured on the held-out test split (see the README's evaluation section). These guard against
+# regressions; the issue's targets (95% ...) are the defaults of `Floors` and of `library-assistant eval`.
+REGRESSION_FLOORS = Floors(
+    verdict_accuracy=0.80,
+    precise_citations=0.88,
+    not_covered_recall=0.40,
+    not_covered_precision=0.70,
+    language_accuracy=1.0,
+    non_verbatim_quotes=0,
+)
+
+
+def case(**overrides) -> GoldCase:
+    values = dict(id="t-1", question="Myykö kirjasto kirjoja?", history=(), language="fi", verdicts=("no",),
+                  sections=("2.4",), evidence=("kirjamyyntiä",), category="direct", split="dev")
+    values.update(overrides)
+    return GoldCase(**values)
+
+
+def answer(verdict="no", quotes=(("2.4", "Kaupunginkirjastolla ei myöskään ole kirjamyyntiä tai omaa kustannustoimintaa."),), language="fi"):
+    return {"question": "q", "language": language, "verdict": verdict, "answer": "a", "referral": None,
+            "citations": [{"section": s, "heading": "h", "quote": q, "source": DOC, "start": 0, "end": len(q)} for s, q in quotes]}
+
+
+def test_verdict_is_correct_when_any_accepted_label_matches():
+    assert verdict_correct(case(verdicts=("yes", "partnership")), answer("partnership"))[0]
+    ok, reason = verdict_correct(case(), answer("yes"))
+    assert not ok and "expected no" in reason
+
+
+@pytest.mark.parametrize(
+    "quotes, expected",
+    [
+        ((("2.4", "Kaupunginkirjastolla ei myöskään ole kirjamyyntiä."),), True),
+        ((("2.1", "x"), ("2.4", "... kirjamyyntiä ...")), True),  # second citation counts
+        ((("2.1", "x"), ("2.1", "y"), ("2.4", "kirjamyyntiä")), False),  # third does not
+        ((("2.3", "kirjamyyntiä"),), False),  # wrong section
+        ((("2.4", "kirjamyyntiä " + "x" * 400),), False),  # too long to be precise
+        ((("2.4", "KIRJAMYYNTIÄ"),), True),  # case-insensitive
+    ],
+)
+def test_precise_citation(quotes, expected):
+    assert citation_precise(case(), answer(quotes=quotes))[0] is expected
+
+
+def test_precise_citation_does_not_apply_to_not_covered_cases():
+    assert citation_precise(case(verdicts=("not_covered",), evidence=(), sections=()), answer("not_covered", ()))[0] is None
+
+
+def test_non_verbatim_quote_is_caught():
+    text = "Kaupunginkirjastolla ei myöskään ole kirjamyyntiä tai omaa kustannustoimintaa."
+    assert quotes_verbatim(answer(), {DOC: text})[0]
+    assert not quotes_verbatim(answer(quotes=(("2.4", "Kaupunginkirjasto myy kirjoja."),)), {DOC: text})[0]
+
+
+def test_summary_counts_not_covered_precision_and_recall():
+    text = {DOC: "x" * 500}
+    results = [
+        score_case(case(id="a", verdicts=("not_covered",), evidence=(), sections=()), answer("not_covered", ()), text),
+        score_case(case(id="b", verdicts=("not_covered",), evidence=(), sections=()), answer("yes", ()), text),
+        score_case(case(id="c"), answer("not_covered", ()), text),
+    ]
+    summary = summarise(results)
+    assert summary.not_covered_recall == 0.5 and summary.not_covered_precision == 0.5
+    assert summary.confusion["not_covered"]["yes"] == 1
+    assert floor_failures(summary, Floors()) != []
+
+
+def test_gold_file_is_valid_and_split_about_thirty_percent(document):
+    cases = load_gold(DEFAULT_GOLD_SET)
+    assert len(cases) >= 250
+    test_share = sum(c.split == "test" for c in cases) / len(cases)
+    assert 0.25 <= test_share <= 0.4
+    assert sum("not_covered" in c.verdicts for c in cases) / len(cases) >= 0.15
+    for c in cases:
+        for phrase in c.evidence:
+            assert phrase in document.text, (c.id, phrase)
+
+
+def test_malformed_gold_line_names_the_line(tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text(json.dumps({"id": "x", "question": "q", "language": "de", "verdicts": ["yes"], "category": "c"}) + "\n")
+    with pytest.raises(GoldSetError, match=r"gold.jsonl:1: language 'de'"):
+        load_gold(bad)
+
+
+@pytest.mark.model
+def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(real_assistant):
+    from assistant.evaluation.runner import run_cases
+
+    cases = load_gold(DEFAULT_GOLD_SET, "test")
+    documents = {d.source: d.text for d in real_assistant.writer.corpus.documents}
+    results = run_cases(lambda q, h: real_assistant.ask(q, h).to_dict(), cases, documents)
+    summary = summarise(results)
+    assert floor_failures(summary, REGRESSION_FLOORS) == []
