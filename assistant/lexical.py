@@ -17,6 +17,8 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+PART = "~"  # marks a compound part ("myynti" in "kirjamyynti"): it matches, but for partial credit
+PART_CREDIT = 0.6
 SNOWBALL_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
 
 # Words that carry no topic in a "does the library do X?" question.
@@ -99,9 +101,9 @@ class Analyzer:
                     terms.add(base.lower())
                     terms.add(self._stemmer.stemWord(base.lower()))
                 for part in re.findall(r"\(([^)+]+)\)", analysis.get("WORDBASES", "")):
-                    if len(part) >= 3:
-                        terms.add(part.lower())
-        return tuple(sorted(t for t in terms if t and t not in stop))
+                    if len(part) >= 3 and part.lower() not in terms:
+                        terms.add(PART + part.lower())
+        return tuple(sorted(t for t in terms if t and t.lstrip(PART) not in stop))
 
 
 @lru_cache(maxsize=None)
@@ -134,14 +136,15 @@ class LexicalIndex:
     ranking signal and, when low everywhere, a sign the document does not cover the question.
     """
 
-    def __init__(self, analyzer: Analyzer, documents: Sequence[Iterable[str]]):
+    def __init__(self, analyzer: Analyzer, documents: Sequence[Iterable[str]], surfaces: Iterable[str] = ()):
         self.analyzer = analyzer
         self.doc_terms: list[frozenset[str]] = [frozenset(d) for d in documents]
         counts = Counter(t for terms in self.doc_terms for t in terms)
         n = max(1, len(self.doc_terms))
         self.idf = {t: math.log(1 + n / c) for t, c in counts.items()}
         self.unknown_idf = math.log(1 + n)  # a word no document has is as informative as the rarest one
-        self._vocabulary = sorted(self.idf)
+        # Typos are corrected against the words as written, not their stems (stems are too short to compare).
+        self._surfaces = sorted({w for w in surfaces if len(w) >= 4})
         self._postings: dict[str, list[int]] = {}
         for i, terms in enumerate(self.doc_terms):
             for t in terms:
@@ -149,36 +152,38 @@ class LexicalIndex:
 
     @classmethod
     def from_texts(cls, analyzer: Analyzer, texts: Sequence[str]) -> "LexicalIndex":
-        return cls(analyzer, [set().union(*analyzer.terms(t)) if analyzer.terms(t) else set() for t in texts])
+        documents = [set().union(*words) if (words := analyzer.terms(t)) else set() for t in texts]
+        return cls(analyzer, documents, (w for t in texts for w in analyzer.tokens(t)))
 
-    def resolve(self, word_terms: set[str]) -> set[str]:
-        """A word's terms, or its closest spelling in the vocabulary when none is known (typos)."""
-        if any(t in self.idf for t in word_terms):
-            return word_terms
-        longest = max(word_terms, key=len, default="")
-        if len(longest) < 5:
-            return word_terms
-        close = difflib.get_close_matches(longest, self._vocabulary, n=1, cutoff=0.8)
-        return {close[0]} if close else word_terms
+    def _known(self, terms: set[str]) -> bool:
+        return any(t in self.idf or PART + t.lstrip(PART) in self.idf for t in terms)
+
+    def word(self, token: str) -> set[str]:
+        """A question word's terms; an unknown word is first respelt as the closest word the documents use."""
+        terms = self.analyzer.word_terms(token)
+        if not terms or self._known(terms) or len(token) < 5:
+            return terms
+        close = difflib.get_close_matches(token, self._surfaces, n=1, cutoff=0.8)
+        return self.analyzer.word_terms(close[0]) if close else terms
 
     def query_words(self, text: str) -> list[set[str]]:
-        return [self.resolve(w) for w in self.analyzer.terms(text)]
+        return [terms for token in self.analyzer.content_tokens(text) if (terms := self.word(token))]
 
     def word_weight(self, terms: set[str]) -> float:
-        known = [self.idf[t] for t in terms if t in self.idf]
+        known = [self.idf[t] for t in terms if t in self.idf and not t.startswith(PART)]
         return max(known) if known else self.unknown_idf
 
     def unknown_tokens(self, text: str) -> list[str]:
         """The question's content words that no document of this language uses, even allowing for typos."""
         unknown = []
         for token in self.analyzer.content_tokens(text):
-            terms = self.analyzer.word_terms(token)
-            if terms and not any(t in self.idf for t in self.resolve(terms)):
+            terms = self.word(token)
+            if terms and not self._known(terms):
                 unknown.append(token)
         return unknown
 
     def unknown_words(self, words: list[set[str]]) -> int:
-        return sum(1 for w in words if not any(t in self.idf for t in w))
+        return sum(1 for w in words if not self._known(w))
 
     def search(self, words: list[set[str]]) -> dict[int, float]:
         """Coverage per document that shares at least one word with the question."""
@@ -188,7 +193,17 @@ class LexicalIndex:
         total = sum(weights)
         scores: dict[int, float] = {}
         for w, weight in zip(words, weights):
-            docs = {d for t in w for d in self._postings.get(t, ())}
-            for d in docs:
+            whole = [t for t in w if not t.startswith(PART)]
+            full = {d for t in whole for d in self._postings.get(t, ())}
+            partial = {
+                d
+                for t in w
+                for key in (t, PART + t.lstrip(PART))
+                if key.startswith(PART) or t.startswith(PART)
+                for d in self._postings.get(key, ())
+            }
+            for d in full:
                 scores[d] = scores.get(d, 0.0) + weight
+            for d in partial - full:
+                scores[d] = scores.get(d, 0.0) + PART_CREDIT * weight
         return {d: s / total for d, s in scores.items()}

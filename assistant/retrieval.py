@@ -17,6 +17,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.corpus import Corpus, Unit
+from assistant.modality import Modality
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
 
@@ -27,8 +28,12 @@ class RetrievalWeights:
 
     lexical: float = 0.12
     question_view_bonus: float = 0.0
-    context_weight: float = 0.5  # weight of the earlier turn when a follow-up is resolved
-    max_unknown_probes: int = 0  # unknown words embedded on their own (a not-covered signal; off: it did not help on dev)
+    context_weight: float = 0.5  # weight of the earlier turn's meaning when a follow-up is resolved
+    context_lexical_weight: float = 0.3  # ... and of its words: the follow-up's own words are the news
+    # Statements of what is being developed are about intentions; when an established statement (2.1-2.4)
+    # matches about as well, it is the better answer to "does the library do X".
+    developing_offset: float = -0.01
+    max_unknown_probes: int = 2  # unknown words whose support for the match is measured
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -51,10 +56,9 @@ class Retrieval:
     unknown_words: int
     best_dense: float
     best_lexical: float
-    # For each word of the question the document never uses: how the top unit ranks among all units by
-    # similarity to that word alone. A word unrelated to the best unit ("bike" against "lending materials")
-    # means the question asks about something the document does not cover.
-    unknown_word_ranks: tuple[tuple[str, int], ...] = ()
+    # For each word of the question that the document never uses: how much the best unit's similarity
+    # drops when the word is left out of the question (near zero or negative: the match ignores it).
+    unknown_word_support: tuple[tuple[str, float], ...] = ()
 
 
 class UnitRanker:
@@ -79,12 +83,18 @@ class UnitRanker:
                 unit_position[view.unit_id] = len(self.units)
                 self.units.append(corpus.unit(view.unit_id))
         self._view_unit = np.array([unit_position[v.unit_id] for v in index.views], dtype=np.int64)
+        self._offsets = np.array(
+            [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
+        )
         self._is_question = np.array([v.kind == "question" for v in index.views])
+        self._index = index
+        self.analyzers = analyzers
         self._vectors = index.vectors
         self._lexical: dict[str, tuple[LexicalIndex, np.ndarray]] = {}
         for language, analyzer in analyzers.items():
             positions = [i for i, v in enumerate(index.views) if v.language == language]
-            lex = LexicalIndex(analyzer, [index.terms[i] for i in positions])
+            surfaces = (w for i in positions for w in analyzer.tokens(index.views[i].text))
+            lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
     def _dense_many(self, texts: list[str]) -> list[np.ndarray]:
@@ -113,7 +123,8 @@ class UnitRanker:
     def rank(self, question: str, language: str, context: str | None = None) -> Retrieval:
         """Rank units for the question; `context` (an earlier turn) is blended in for follow-ups."""
         unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
-        vectors = self._dense_many([question, *unknown_tokens])
+        without = [_drop_word(question, token) for token in unknown_tokens]
+        vectors = self._dense_many([question, *without])
         dense = vectors[0]
         lexical, content_words, unknown = self._lexical_scores(question, language)
         if context:
@@ -121,12 +132,15 @@ class UnitRanker:
             combined = f"{context} {question}"
             dense = (1 - w) * dense + w * self._dense(combined)
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
-            lexical = (1 - w) * lexical + w * ctx_lexical
+            lw = self.weights.context_lexical_weight
+            lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
-        fused = dense + self.weights.lexical * lexical
+        fused = dense + self.weights.lexical * lexical + self._offsets
         order = np.argsort(-fused, kind="stable")
         top = order[0]
-        word_ranks = tuple((w, int((v > v[top]).sum())) for w, v in zip(unknown_tokens, vectors[1:]))
+        # How much each unknown word adds to the best unit's similarity: a word the match does not rest on
+        # ("bike" in "can I borrow a bike") is a topic the best unit does not speak about.
+        word_support = tuple((w, float(vectors[0][top] - v[top])) for w, v in zip(unknown_tokens, vectors[1:]))
         ranked = tuple(
             Evidence(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order
         )
@@ -136,8 +150,14 @@ class UnitRanker:
             unknown_words=unknown,
             best_dense=float(dense.max()) if len(dense) else 0.0,
             best_lexical=float(lexical.max()) if len(lexical) else 0.0,
-            unknown_word_ranks=word_ranks,
+            unknown_word_support=word_support,
         )
+
+
+def _drop_word(text: str, word: str) -> str:
+    import re
+
+    return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text).split())
 
 
 class UnitRetriever(BaseRetriever):

@@ -19,10 +19,10 @@ class VerdictPolicy:
     """Thresholds of the coverage gate. Tuned on the dev split only."""
 
     strong_dense: float = 0.88  # dense similarity that is enough on its own
-    min_dense: float = 0.80  # below this nothing counts as covered
-    min_lexical: float = 0.34  # share of content words the best unit must mention otherwise
+    min_dense: float = 0.85  # below this nothing counts as covered
+    min_lexical: float = 0.20  # share of content words the best unit must mention otherwise
     max_unknown_share: float = 0.5  # more of the question's words than this unknown to the document -> not covered
-    max_unknown_word_rank: int = 1000  # an unknown word that ranks the best unit lower than this -> not covered
+    min_unknown_word_support: float = -0.02  # an unknown word the match rests on less than this -> not covered
     second_opinion_margin: float = 0.02  # a differently-labelled unit this close is mentioned too
     max_citations: int = 3
 
@@ -56,9 +56,9 @@ def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tupl
     words = max(retrieval.content_words, 1)
     if retrieval.content_words and retrieval.unknown_words / words > policy.max_unknown_share:
         return False, f"{retrieval.unknown_words} of {retrieval.content_words} words unknown to the document"
-    for word, rank in retrieval.unknown_word_ranks:
-        if rank > policy.max_unknown_word_rank:
-            return False, f"'{word}' is not something the best-matching statement is about"
+    for word, support in retrieval.unknown_word_support:
+        if support < policy.min_unknown_word_support:
+            return False, f"the best-matching statement does not speak about '{word}'"
     if top.dense >= policy.strong_dense:
         return True, "strong semantic match"
     if top.dense < policy.min_dense:

@@ -307,6 +307,10 @@ def create_app(
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     def api_not_found(rest: str) -> JSONResponse:
+        if rest.strip("/") in ("ask", "feedback"):
+            response = _error(405, "Method not allowed: use POST.")
+            response.headers["Allow"] = "POST"
+            return response
         return _error(404, "No such API endpoint. See /docs.")
 
     _add_docs(app)

@@ -274,7 +274,7 @@ def render_staff_answer(question: str, answer: Answer, elapsed_ms: float, referr
         f"{render_referral(answer, referral_url, 'Not in the description. Refer the customer to:', referral_url, 'en')}"
         '<div class="answer-tools">'
         '<button type="button" class="copy-answer" data-copy-target="answer-text">Copy answer</button>'
-        '<span class="copy-status" role="status" aria-live="polite"></span>'
+        '<span class="copy-status"></span>'
         f'<span class="elapsed">Answered in {elapsed_ms:.0f} ms</span>'
         "</div></section>"
     )

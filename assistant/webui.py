@@ -137,15 +137,15 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
 
     def on_comment(comment: str, session: StaffSession):
         if session.feedback_id is None:
-            return '<p>Rate the answer first.</p>', comment
+            return "<p>Rate the answer first.</p>", comment, gr.skip()
         try:
             store.update(session.feedback_id, comment=comment or "")
         except ValueError as error:
-            return render_error(str(error)), comment
+            return render_error(str(error)), comment, gr.skip()
         except Exception:
             log.exception("storing a feedback comment failed")
-            return render_error("The comment could not be saved. Please try again."), comment
-        return '<p class="feedback-thanks">Comment saved. Thank you.</p>', ""
+            return render_error("The comment could not be saved. Please try again."), comment, gr.skip()
+        return '<p class="feedback-thanks">Comment saved. Thank you.</p>', "", hidden
 
     def on_new_conversation():
         return StaffSession(), STAFF_PLACEHOLDER, "", "", hidden, hidden, hidden, "", ""
@@ -162,11 +162,12 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
                 max_lines=6,
                 elem_id="question",
                 scale=6,
+                min_width=280,
                 html_attributes=gr.InputHTMLAttributes(enterkeyhint="send", autocomplete="off"),
             )
             ask_button = gr.Button("Ask", variant="primary", elem_id="ask-button", scale=1, min_width=90)
-        with gr.Row(visible=False, elem_classes=["conversation-row"], equal_height=True) as conversation_row:
-            history = gr.HTML("", elem_id="conversation", js_on_load=None, scale=1)
+        with gr.Row(visible=False, elem_classes=["conversation-row"]) as conversation_row:
+            history = gr.HTML("", elem_id="conversation", js_on_load=None, scale=1, min_width=240)
             new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm", scale=0,
                                    min_width=0)
         result = gr.HTML(STAFF_PLACEHOLDER, elem_id="result", elem_classes=["live-region"], js_on_load=None)
@@ -198,7 +199,7 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
                    api_visibility="private", show_progress="hidden")
         comment_events = [comment.submit, send_comment.click]
         for event in comment_events:
-            event(on_comment, [comment, session], [status, comment], api_visibility="private",
+            event(on_comment, [comment, session], [status, comment, comment_row], api_visibility="private",
                   show_progress="hidden")
         new_button.click(on_new_conversation, None,
                          [session, result, citations, history, conversation_row, feedback_row, comment_row, status,
@@ -275,15 +276,15 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
 
     def on_comment(comment: str, session: WidgetSession):
         if session.feedback_id is None:
-            return f'<p lang="{ui_lang}">{esc(text["nothing"])}</p>', comment
+            return f'<p lang="{ui_lang}">{esc(text["nothing"])}</p>', comment, gr.skip()
         try:
             store.update(session.feedback_id, comment=comment or "")
         except ValueError as error:
-            return render_error(str(error), lang="en"), comment
+            return render_error(str(error), lang="en"), comment, gr.skip()
         except Exception:
             log.exception("storing a feedback comment failed")
-            return f'<p lang="{ui_lang}">{esc(text["error"])}</p>', comment
-        return f'<p class="feedback-thanks" lang="{ui_lang}">{esc(text["thanks_comment"])}</p>', ""
+            return f'<p lang="{ui_lang}">{esc(text["error"])}</p>', comment, gr.skip()
+        return f'<p class="feedback-thanks" lang="{ui_lang}">{esc(text["thanks_comment"])}</p>', "", hidden
 
     def on_restart():
         return (WidgetSession(), render_transcript((), ui_lang, referral_url), "", "", hidden, hidden, "", shown,
@@ -341,7 +342,7 @@ def build_widget(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir: Pa
         down.click(lambda s: on_rate("down", s), [session], [status, comment_row, session],
                    api_visibility="private", show_progress="hidden")
         for event in (comment.submit, send_comment.click):
-            event(on_comment, [comment, session], [status, comment], api_visibility="private",
+            event(on_comment, [comment, session], [status, comment, comment_row], api_visibility="private",
                   show_progress="hidden")
         restart.click(on_restart, None,
                       [session, transcript, announcer, input_error, feedback_row, comment_row, status, examples,

@@ -27,7 +27,7 @@ def main() -> int:
             continue
         gold = "/".join(case.verdicts) if case else "?"
         print(f"{'OK ' if ok else 'BAD'} {gold:>14} -> {verdict:<12} {d.prepared.language} words={r.content_words} unk={r.unknown_words} | {question}")
-        print(f"      unknown-word ranks: {r.unknown_word_ranks}  reason: {dec.reason if dec else ''}")
+        print(f"      unknown-word support: {[(w, round(x, 4)) for w, x in r.unknown_word_support]}  reason: {dec.reason if dec else ''}")
         for e in r.ranked[:3]:
             print(f"      {e.score:.3f} d={e.dense:.3f} l={e.lexical:.2f} {e.unit.modality.value:<13} {e.unit.id.split('#')[1]:<6} {e.unit.text[:70]}")
     return 0
