@@ -31,7 +31,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         olla olen olet ole oli olisi voi voin voit voisin pitää täytyy saa saan eli kai kyllä joo juu eikö
         kirjasto kaupunginkirjasto helsinki helsingin kaupunki tehdä hoitaa kuulua
         itse oma omat mitään jotain joku jokin kaikki ollenkaan siellä sieltä sinne teillä teiltä teille
-        sitten ihan vähän onks onkse voiks saaks noh no mites vissiin paljon monta kerran juttu asia
+        vaan sitten ihan vähän onks onkse voiks saaks noh no mites vissiin paljon monta kerran juttu asia
         """.split()
     ),
     "sv": frozenset(

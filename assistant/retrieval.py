@@ -16,6 +16,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 
+from assistant.answer_type import asks_for_amount_or_time
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
 from assistant.index import LoadedIndex
@@ -59,6 +60,7 @@ class Retrieval:
     # For each word of the question that the document never uses: how much the best unit's similarity
     # drops when the word is left out of the question (near zero or negative: the match ignores it).
     unknown_word_support: tuple[tuple[str, float], ...] = ()
+    asks_amount_or_time: bool = False
 
 
 class UnitRanker:
@@ -151,6 +153,7 @@ class UnitRanker:
             best_dense=float(dense.max()) if len(dense) else 0.0,
             best_lexical=float(lexical.max()) if len(lexical) else 0.0,
             unknown_word_support=word_support,
+            asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answer_type import states_amount_or_time
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.retrieval import Evidence, Retrieval
 
@@ -53,6 +54,8 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY) -> Deci
 def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tuple[bool, str]:
     if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
+    if retrieval.asks_amount_or_time and not states_amount_or_time(top.unit.text):
+        return False, "the question asks for an amount or a time, which the description does not state"
     words = max(retrieval.content_words, 1)
     if retrieval.content_words and retrieval.unknown_words / words > policy.max_unknown_share:
         return False, f"{retrieval.unknown_words} of {retrieval.content_words} words unknown to the document"

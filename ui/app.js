@@ -37,6 +37,8 @@
   // Regions that get new content to announce: mark them once they are rendered.
   function enhance() {
     scrollTranscript();
+    // Button icons repeat the button's words: hide them from screen readers.
+    document.querySelectorAll("img.button-icon:not([alt=''])").forEach((img) => img.setAttribute("alt", ""));
     document.querySelectorAll(".live-region").forEach((wrapper) => {
       const target = wrapper.querySelector(".prose") || wrapper;
       if (!target.hasAttribute("aria-live")) {
