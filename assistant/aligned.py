@@ -71,7 +71,7 @@ def load_alignment(corpus_dir: Path, corpus: Corpus) -> Alignment:
         data = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + data)
         try:
-            parsed = yaml.safe_load(data) or {}
+            parsed = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"{path}: not valid YAML: {exc}") from exc
         for unit_id, entry in (parsed.get("units") or {}).items():

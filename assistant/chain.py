@@ -1,13 +1,16 @@
-"""The answering chain: prepare -> retrieve -> decide -> write, as a LangChain Runnable, and the Assistant
-that owns it. No language model is involved: verdict and answer come from the retrieved evidence."""
+"""The answering chain: prepare -> retrieve and decide -> write, and the Assistant that owns it.
+
+No language model is involved: verdict and answer come from the retrieved evidence. `Assistant.chain` is
+the same three steps as a LangChain Runnable (for composing, streaming, tracing); `Assistant.ask` calls
+the steps directly, because importing LangChain's Runnable machinery alone takes about a second, longer
+than a whole answer, and a one-off `library-assistant ask` should not pay it."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
-
-from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.aligned import Alignment, load_alignment
 from assistant.compose import AnswerWriter
@@ -61,7 +64,13 @@ class Assistant:
         self.writer = writer
         self.policy = policy
         self.max_question_chars = max_question_chars
-        self.chain: Runnable = (
+
+    @functools.cached_property
+    def chain(self):
+        """The pipeline as a LangChain Runnable: input {"question": str, "history": [Turn, ...]}, output Answer."""
+        from langchain_core.runnables import RunnableLambda
+
+        return (
             RunnableLambda(self._prepare, name="prepare")
             | RunnableLambda(self._retrieve_and_decide, name="retrieve_and_decide")
             | RunnableLambda(self._write, name="write_answer")
@@ -69,7 +78,8 @@ class Assistant:
 
     def ask(self, question: str, history: Iterable[Turn | Mapping[str, object]] = ()) -> Answer:
         """Answer one question; earlier turns (oldest first) give a follow-up its context."""
-        return self.chain.invoke({"question": question, "history": as_turns(history)})
+        request = {"question": question, "history": as_turns(history)}
+        return self._write(self._retrieve_and_decide(self._prepare(request)))
 
     def explain(self, question: str, history: Iterable[Turn | Mapping[str, object]] = ()) -> Decided:
         """The intermediate steps, for evaluation and debugging."""

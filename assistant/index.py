@@ -37,7 +37,7 @@ SNAPSHOT = "serving.npz"
 VIEWS = "views.json"
 TEXT_COLLECTION = "unit_texts"
 QUESTION_COLLECTION = "unit_questions"
-EMBED_BATCH = 64
+EMBED_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
 

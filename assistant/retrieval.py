@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer_type import asks_for_amount_or_time
 from assistant.corpus import Corpus, Unit
@@ -161,38 +157,3 @@ def _drop_word(text: str, word: str) -> str:
     import re
 
     return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text).split())
-
-
-class UnitRetriever(BaseRetriever):
-    """The ranker as a LangChain retriever: units as Documents, most relevant first."""
-
-    ranker: UnitRanker
-    language: str = "fi"
-    k: int = 4
-
-    model_config = {"arbitrary_types_allowed": True}
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        retrieval = self.ranker.rank(query, self.language)
-        return [evidence_document(e) for e in retrieval.ranked[: self.k]]
-
-
-def evidence_document(evidence: Evidence) -> LCDocument:
-    unit = evidence.unit
-    return LCDocument(
-        page_content=unit.text,
-        id=unit.id,
-        metadata={
-            "section": unit.section,
-            "heading": unit.heading,
-            "source": unit.source,
-            "start": unit.start,
-            "end": unit.end,
-            "modality": unit.modality.value,
-            "score": evidence.score,
-        },
-    )
-
-
-def top_units(retrieval: Retrieval, n: int) -> Sequence[Evidence]:
-    return retrieval.ranked[:n]

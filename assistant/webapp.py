@@ -41,7 +41,6 @@ MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 4000
 API_PREFIX = "/api/"
 WIDGET_PATHS = {"sv": "/widget/sv", "en": "/widget/en", "fi": "/widget"}  # most specific first
-JSON_ERROR_STATUS = {400, 404, 405, 413, 415, 422}
 
 
 @runtime_checkable
@@ -55,8 +54,8 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-class BodyLimitMiddleware:
-    """Reject JSON API requests whose body is larger than `max_bytes` with a 413 JSON error (pure ASGI)."""
+class ApiRequestGuard:
+    """For the JSON API (pure ASGI): bodies must be JSON (else 415) and at most `max_bytes` long (else 413)."""
 
     def __init__(self, app: Any, max_bytes: int = MAX_BODY_BYTES, prefix: str = API_PREFIX):
         self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
@@ -65,8 +64,15 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
+        headers = dict(scope.get("headers", ()))
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+            if content_type != b"application/json":
+                message = "Send the request body as JSON (Content-Type: application/json)."
+                await _error(415, message)(scope, receive, send)
+                return
         too_large = _error(413, f"Request body is larger than {self.max_bytes} bytes.")
-        for name, value in scope.get("headers", ()):
+        for name, value in headers.items():
             if name == b"content-length":
                 try:
                     declared = int(value)
@@ -248,7 +254,7 @@ def create_app(
     app.state.assistant = assistant
     app.state.settings = settings
     app.state.feedback = store
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(ApiRequestGuard, max_bytes=MAX_BODY_BYTES)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -262,11 +268,6 @@ def create_app(
 
     errors = {code: {"model": ErrorOut} for code in (400, 413, 415, 422)}
 
-    def require_json(request: Request) -> None:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            raise StarletteHTTPException(415, "Send the request body as JSON (Content-Type: application/json).")
-
     def to_turns(history: Sequence[Any]) -> tuple[Turn, ...]:
         return tuple(Turn(role=t.role, content=t.content) for t in history)
 
@@ -277,9 +278,8 @@ def create_app(
 
     @app.post("/api/ask", responses={200: {"model": AnswerOut}, 503: {"model": ErrorOut}, **errors},
               tags=["answers"])
-    def api_ask(body: AskRequest, request: Request) -> JSONResponse:
+    def api_ask(body: AskRequest) -> JSONResponse:
         """Answer one question; `history` holds the earlier turns of the conversation, oldest first."""
-        require_json(request)
         try:
             answer = assistant.ask(body.question, to_turns(body.history))
         except InputError as error:
@@ -291,9 +291,8 @@ def create_app(
 
     @app.post("/api/feedback", status_code=201, response_model=FeedbackOut,
               responses={**errors, 503: {"model": ErrorOut}}, tags=["feedback"])
-    def api_feedback(body: FeedbackRequest, request: Request) -> Any:
+    def api_feedback(body: FeedbackRequest) -> Any:
         """Rate an answer that was shown (thumbs up or down) with an optional comment."""
-        require_json(request)
         history = [{"role": t.role, "content": t.content} for t in body.history]
         try:
             feedback_id = store.add(body.question, history, body.answer.model_dump(), body.rating, body.comment,

@@ -7,6 +7,7 @@ trusts its input. Text in a known language carries a `lang` attribute.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -229,12 +230,28 @@ def render_citations(citations: Sequence[Citation], section_word: str = "Section
     return f'<ol class="citations">{items}</ol>'
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def linkify(text: str) -> str:
+    """Escape text and turn the http(s) addresses in it into links (nothing else becomes markup)."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(esc(text[last : match.start()]))
+        url = match.group(0)
+        out.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>')
+        last = match.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
 def render_referral(answer: Answer, referral_url: str, intro: str, link_text: str, ui_lang: str) -> str:
     """Where to go next when the document does not cover the question (or the answer names a referral)."""
     parts = []
     if answer.referral:
-        parts.append(_text_block(answer.referral, lang_of(answer.language), "referral-text"))
-    if answer.verdict == "not_covered" and referral_url:
+        parts.append(f'<p class="referral-text" lang="{lang_of(answer.language)}">{linkify(answer.referral)}</p>')
+    already_linked = bool(referral_url) and referral_url.rstrip("/") in (answer.referral or "")
+    if answer.verdict == "not_covered" and referral_url and not already_linked:
         parts.append(
             f'<p class="referral-link" lang="{esc(ui_lang)}">{esc(intro)} '
             f'<a href="{esc(referral_url)}" target="_blank" rel="noopener noreferrer">{esc(link_text)}</a></p>'
