@@ -15,7 +15,7 @@ from typing import Sequence
 
 import httpx
 
-from benchmarks.measure import CLI, PROJECT_ROOT, proc_status_kib, summary
+from benchmarks.measure import CLI, PROJECT_ROOT, proc_cpu_seconds, proc_status_kib, summary
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 180.0
@@ -80,6 +80,9 @@ class Server:
         self.log.flush()
         return self.log_path.read_bytes()[-chars:].decode("utf-8", "replace")
 
+    def cpu_seconds(self) -> float | None:
+        return proc_cpu_seconds(self.process.pid)
+
     def memory_mb(self) -> dict:
         """Peak (VmHWM) and current (VmRSS) resident memory of the server process, in MB."""
         pid = self.process.pid
@@ -100,8 +103,13 @@ class Server:
         self.log.close()
 
 
-def load_test(base_url: str, questions: Sequence[str], clients: int, duration_s: float, max_requests: int) -> dict:
-    """`clients` threads POST /api/ask back to back until `duration_s` passes or `max_requests` are sent."""
+def load_test(base_url: str, questions: Sequence[str], clients: int, duration_s: float, max_requests: int,
+              *, start: int = 0, server_pid: int | None = None) -> dict:
+    """`clients` threads POST /api/ask back to back until `duration_s` passes or `max_requests` are sent.
+
+    Questions are taken in order from position `start` (so consecutive tests continue through the list
+    rather than repeating its beginning); `next_start` in the result is where the next test should begin.
+    With `server_pid`, the server's CPU seconds per answer are reported too."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies_ms: list[float] = []
@@ -115,7 +123,7 @@ def load_test(base_url: str, questions: Sequence[str], clients: int, duration_s:
                 n = next(counter)
                 if n >= max_requests:
                     return
-                question = questions[n % len(questions)]
+                question = questions[(start + n) % len(questions)]
                 started = time.perf_counter()
                 try:
                     response = client.post("/api/ask", json={"question": question})
@@ -131,12 +139,19 @@ def load_test(base_url: str, questions: Sequence[str], clients: int, duration_s:
                         errors[problem] = errors.get(problem, 0) + 1
 
     threads = [threading.Thread(target=worker, name=f"client-{i}", daemon=True) for i in range(clients)]
+    server_cpu = proc_cpu_seconds(server_pid) if server_pid else None
+    client_cpu = time.process_time()
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=duration_s + REQUEST_TIMEOUT_S + 5)
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu
+    if server_cpu is not None:
+        server_cpu = proc_cpu_seconds(server_pid) - server_cpu
+    sent = min(next(counter), max_requests)
+    answered = len(latencies_ms)
     return {
         "clients": clients,
         "wall_s": wall,
@@ -145,5 +160,11 @@ def load_test(base_url: str, questions: Sequence[str], clients: int, duration_s:
         "error_kinds": errors,
         "answers_per_s": len(latencies_ms) / wall if wall else None,
         "latency_ms": summary(latencies_ms),
+        "questions_from": start % len(questions),
+        "requests": sent,
+        "distinct_questions": min(sent, len(questions)),
+        "next_start": start + sent,
+        "server_cpu_ms_per_answer": server_cpu * 1000 / answered if server_cpu is not None and answered else None,
+        "client_cpu_ms_per_answer": client_cpu * 1000 / answered if answered else None,
     }
 

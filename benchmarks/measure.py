@@ -17,6 +17,9 @@ VENV_BIN = Path(sys.executable).parent
 CLI = str(VENV_BIN / "library-assistant")
 
 
+ENV_NOTED = ("PYTHONDONTWRITEBYTECODE", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONOPTIMIZE")
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (0-100), linearly interpolated between the closest ranks (numpy's default)."""
     if not values:
@@ -76,6 +79,15 @@ def proc_status_kib(pid: int, field: str) -> int | None:
     return None
 
 
+def proc_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (/proc/PID/stat), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def own_peak_rss_mb() -> float | None:
     kib = proc_status_kib(os.getpid(), "VmHWM")
     return None if kib is None else kib / 1024
@@ -88,6 +100,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "load_average_at_start": load_average(),
+        "environment": {k: os.environ[k] for k in ENV_NOTED if k in os.environ},
     }
     try:
         info["commit"] = subprocess.run(

@@ -88,6 +88,14 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{value:.2f}"
 
 
+def _fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value >= 10:
+        return f"{value:.0f}x"
+    return f"{value:.1f}x" if value >= 1 else f"{value:.2g}x"
+
+
 def table(metric_rows: dict) -> str:
     """A plain-text table: metric | ours | naive | ratio | target | met?"""
     header = ("metric", "unit", "ours", "naive", "ratio", "target", "met?")
@@ -97,7 +105,7 @@ def table(metric_rows: dict) -> str:
         met = {True: "yes", False: "NO", None: ""}[row["met"]]
         lines.append((
             row["label"], row["unit"], _fmt(row["ours"], row["unit"]), _fmt(row["naive"], row["unit"]),
-            "" if row["ratio"] is None else f"{row['ratio']:.1f}x",
+            _fmt_ratio(row["ratio"]),
             "" if target is None else f"{target['op']} {target['value']:g}", met,
         ))
     widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]

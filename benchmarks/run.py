@@ -42,7 +42,10 @@ class Plan:
 
     index_builds: int = 3
     cold_runs: int = 5
-    naive_cold_runs: int = 5
+    naive_cold_runs: int = 5  # 0: skip (the naive warm test still reports its import and load phases)
+    naive_cold_warmup: bool = True  # one untimed naive run first (fills the file cache with torch)
+    naive_batch: bool = True  # the naive 500-question batch (a fresh process: ~30-75 s here)
+    naive_warm_questions: int | None = None  # eval questions for the naive warm latency (None: all)
     warm_warmup: int = 50
     warm_passes: int = 2
     batch_size: int = 500
@@ -51,7 +54,8 @@ class Plan:
     http_warmup_seconds: float = 2.0
 
 
-QUICK = Plan(index_builds=1, cold_runs=3, naive_cold_runs=1, warm_warmup=20, warm_passes=1,
+QUICK = Plan(index_builds=1, cold_runs=3, naive_cold_runs=0, naive_cold_warmup=False, naive_batch=False,
+             naive_warm_questions=120, warm_warmup=20, warm_passes=1,
              http_seconds=3.0, http_max_requests=1000, http_warmup_seconds=1.0)
 
 
@@ -163,15 +167,18 @@ def bench_http(plan: Plan, env: dict, questions: list[str], log_path: Path) -> d
 
     with Server(env=env, log_path=log_path) as server:
         log(f"server healthy on {server.base_url} after {server.startup_s:.1f} s")
-        load_test(server.base_url, questions, 4, plan.http_warmup_seconds, plan.http_max_requests)
-        levels = {}
+        warmup = load_test(server.base_url, questions, 4, plan.http_warmup_seconds, plan.http_max_requests)
+        levels, start = {}, warmup["next_start"]
         for clients in HTTP_LEVELS:
-            result = load_test(server.base_url, questions, clients, plan.http_seconds, plan.http_max_requests)
+            result = load_test(server.base_url, questions, clients, plan.http_seconds, plan.http_max_requests,
+                               start=start, server_pid=server.process.pid)
+            start = result["next_start"]
             result["load_average"] = load_average()
             levels[str(clients)] = result
             lat = result["latency_ms"]
             log(f"HTTP {clients:>2} clients: {result['answers_per_s']:.1f} answers/s, "
-                f"p50 {lat.get('p50') or 0:.0f} ms, p95 {lat.get('p95') or 0:.0f} ms, {result['errors']} errors")
+                f"p50 {lat.get('p50') or 0:.0f} ms, p95 {lat.get('p95') or 0:.0f} ms, {result['errors']} errors, "
+                f"server CPU {result['server_cpu_ms_per_answer'] or 0:.0f} ms/answer")
         memory = server.memory_mb()
     return {"startup_s": server.startup_s, "levels": levels, "memory": memory, "port": server.port}
 
@@ -185,7 +192,8 @@ def naive_argv(*args: str) -> list[str]:
 
 def bench_naive_cold(plan: Plan, env: dict) -> dict:
     argv = naive_argv("cold", COLD_QUESTION)
-    require_ok(timed_run(argv, env=env, timeout=600), "benchmarks.naive cold")
+    if plan.naive_cold_warmup:
+        require_ok(timed_run(argv, env=env, timeout=600), "benchmarks.naive cold")
     walls, phases = [], []
     for n in range(plan.naive_cold_runs):
         run = timed_run(argv, env=env, timeout=600)
@@ -207,6 +215,7 @@ def bench_naive_batch(plan: Plan, env: dict, questions: list[str]) -> dict:
 
 def bench_naive_warm(plan: Plan, env: dict, questions: list[str], work_dir: Path) -> dict:
     path = work_dir / "questions.json"
+    questions = questions[: plan.naive_warm_questions]
     path.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
     run = timed_run(naive_argv("warm", str(path), "--passes", str(plan.warm_passes), "--warmup",
                                str(plan.warm_warmup)), env=env, timeout=900)
@@ -215,7 +224,7 @@ def bench_naive_warm(plan: Plan, env: dict, questions: list[str], work_dir: Path
     stats = summary(data.pop("latencies_ms"))
     builds = summary(data["builds_s"])
     log(f"naive warm ask: p50 {stats['p50']:.1f} ms, p95 {stats['p95']:.1f} ms; build {builds['p50']:.2f} s")
-    return {**data, "latency_ms": stats, "build_s": builds}
+    return {**data, "questions": len(questions), "latency_ms": stats, "build_s": builds}
 
 
 # --- the run -----------------------------------------------------------------------------------------
@@ -316,8 +325,10 @@ def main(argv=None) -> int:
         section(details, failures, "batch", lambda: bench_batch(plan, env, questions))
         section(details, failures, "warm", lambda: bench_warm(plan, index_dir, data_dir, cases))
         if not args.skip_naive:
-            section(details, failures, "naive_cold_start", lambda: bench_naive_cold(plan, env))
-            section(details, failures, "naive_batch", lambda: bench_naive_batch(plan, env, questions))
+            if plan.naive_cold_runs:
+                section(details, failures, "naive_cold_start", lambda: bench_naive_cold(plan, env))
+            if plan.naive_batch:
+                section(details, failures, "naive_batch", lambda: bench_naive_batch(plan, env, questions))
             section(details, failures, "naive_warm", lambda: bench_naive_warm(plan, env, questions, work))
         if not args.skip_http:
             section(details, failures, "http", lambda: bench_http(plan, env, questions, work / "server.log"))

@@ -116,7 +116,7 @@ def test_history_may_omit_assistant_turns(client, web_fake):
 BAD_REQUESTS = [
     ("malformed JSON", b'{"question": ', 400),
     ("not JSON at all", b"question=hello", 400),
-    ("empty body", b"", 400),
+    ("empty body", b"", 422),
     ("JSON array", b"[]", 422),
     ("JSON string", '"Myykö kirjasto kirjoja?"'.encode(), 422),
     ("null body", b"null", 422),

@@ -1,0 +1,75 @@
+"""The answering chain end to end on the deterministic fake embedder: contract, language, grounding."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contract import InputError
+
+
+def test_every_answer_is_grounded_and_in_the_question_language(fake_assistant, document):
+    for question, language in [("Myykö kirjasto kirjoja?", "fi"), ("Säljer biblioteket böcker?", "sv"), ("Does the library sell books?", "en")]:
+        answer = fake_assistant.ask(question)
+        assert answer.language == language
+        for c in answer.citations:
+            assert document.text[c.start : c.end] == c.quote
+            assert c.paragraph[c.start - c.paragraph_start : c.end - c.paragraph_start] == c.quote
+
+
+def test_runnable_chain_gives_the_same_answer_as_ask(fake_assistant):
+    question = "Ostaako kirjasto esiintyjiä?"
+    assert fake_assistant.chain.invoke({"question": question, "history": []}) == fake_assistant.ask(question)
+
+
+def test_langchain_retriever_returns_units_as_documents(fake_assistant):
+    from assistant.retrievers import UnitRetriever
+
+    docs = UnitRetriever(ranker=fake_assistant.ranker, language="fi", k=3).invoke("kirjamyynti")
+    assert len(docs) == 3 and docs[0].metadata["section"] and docs[0].page_content
+
+
+def test_other_languages_get_a_polite_answer_naming_the_supported_ones(fake_assistant):
+    answer = fake_assistant.ask("Продает ли библиотека книги?")
+    assert answer.verdict == "not_covered" and "Finnish, Swedish and English" in answer.answer
+
+
+def test_bad_input_raises_input_error(fake_assistant):
+    with pytest.raises(InputError):
+        fake_assistant.ask("   ")
+
+
+def test_not_covered_answer_points_onward_without_citations(fake_assistant):
+    answer = fake_assistant.ask("How much does printing cost at the library?")
+    assert answer.verdict == "not_covered"
+    assert answer.citations == () and "helmet.fi" in answer.referral
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question, verdict, section, phrase",
+    [
+        ("Järjestääkö kirjasto maksullisia tapahtumia?", "no", "2.4", "maksullisia tapahtumia"),
+        ("Does the library organise free events?", "yes", "2.1", "maksuttomia tapahtumia"),
+        ("Kan man hyra bibliotekets lokaler för ett evenemang?", "yes", "2.4", "vuokraa tiloja tapahtumajärjestäjille"),
+        ("Who handles legal deposit?", "no", "2.4", "vapaakappaleoikeutta"),
+        ("Hjälper biblioteket seniorer med digitala frågor?", "partnership", "2.3", "Enter ry"),
+    ],
+)
+def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdict, section, phrase):
+    answer = real_assistant.ask(question)
+    assert answer.verdict == verdict
+    assert any(c.section == section and phrase in c.quote for c in answer.citations[:2])
+
+
+@pytest.mark.model
+def test_no_answer_names_who_does_it_instead(real_assistant):
+    answer = real_assistant.ask("Does the library teach basic literacy?")
+    assert answer.verdict == "no"
+    assert answer.referral and "educational institutions" in answer.referral
+
+
+@pytest.mark.model
+def test_follow_up_is_read_in_context(real_assistant):
+    history = [{"role": "user", "content": "Järjestääkö kirjasto ilmaisia tapahtumia?"}]
+    answer = real_assistant.ask("entä maksullisia?", history)
+    assert answer.language == "fi" and answer.verdict == "no"
