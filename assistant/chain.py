@@ -136,6 +136,8 @@ def ensure_index(
 ) -> LoadedIndex:
     """The index for this corpus and embedder, rebuilt (with a visible message) when missing or stale."""
     expected = expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend)
+    if settings.chroma_host:
+        return _ensure_remote_index(settings, corpus, alignment, embedder, analyzers, expected, rebuild, notify, progress)
     reason = "rebuild requested" if rebuild else staleness(settings.index_dir, expected)
     if reason is None:
         try:
@@ -146,6 +148,19 @@ def ensure_index(
     manifest = build_index(settings.index_dir, corpus, alignment, embedder, analyzers, progress=progress)
     notify(f"Index built: {manifest.units} units, {manifest.views} views in {manifest.build_seconds:.1f} s.")
     return load_index(settings.index_dir)
+
+
+def _ensure_remote_index(settings, corpus, alignment, embedder, analyzers, expected, rebuild, notify, progress):
+    from assistant import remote_index
+
+    client = remote_index.http_client(settings.chroma_host, settings.chroma_port)
+    location = f"chroma server {settings.chroma_host}:{settings.chroma_port}"
+    reason = "rebuild requested" if rebuild else remote_index.remote_staleness(client, expected)
+    if reason is not None:
+        notify(f"Publishing the index to the {location} ({reason}) ...")
+        manifest = remote_index.publish(client, location, corpus, alignment, embedder, analyzers, progress)
+        notify(f"Index published: {manifest.units} units, {manifest.views} views in {manifest.build_seconds:.1f} s.")
+    return remote_index.load_remote(client, corpus, analyzers)
 
 
 def load_assistant(

@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", help="index folder (default: index/ of this checkout)")
     parser.add_argument("--embedder", choices=["e5", "sentence-transformers"], help="embedding backend")
     parser.add_argument("--model-path", help="local model directory for the sentence-transformers backend")
+    parser.add_argument("--chroma-host", help="use the Chroma server at this host instead of the embedded store")
+    parser.add_argument("--chroma-port", type=int, help="port of the Chroma server (default 8000)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="answer a question (or one per line with --jsonl)")
@@ -68,9 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     fb_sub = fb.add_subparsers(dest="feedback_command", required=True)
     export = fb_sub.add_parser("export", help="write rated questions as JSONL in the eval-set format")
     export.add_argument("--out", help="output file (default: stdout)")
-    delete = fb_sub.add_parser("delete", help="delete all stored feedback")
+    delete = fb_sub.add_parser("delete", help="delete stored feedback (all, or older than --older-than DAYS)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--older-than", type=_days, metavar="DAYS",
+                        help="delete only feedback older than DAYS days (the retention period)")
     return parser
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"DAYS must be a number, not {text!r}") from None
+    if days < 0 or days != days:
+        raise argparse.ArgumentTypeError("DAYS must be zero or more")
+    return days
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -81,6 +95,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         index_dir=Path(args.index) if args.index else None,
         embedder=args.embedder,
         model_path=Path(args.model_path) if args.model_path else None,
+        chroma_host=args.chroma_host,
+        chroma_port=args.chroma_port,
     )
 
 
@@ -165,6 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def _is_utf8(text: str) -> bool:
+    """False for command-line text that arrived as undecodable bytes (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if args.command == "ask":
@@ -172,6 +197,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise InputError("give either a question or --jsonl, not both")
         if not args.jsonl and args.question is None:
             raise InputError('give a question, e.g. library-assistant ask "Myykö kirjasto kirjoja?"')
+        if args.question is not None and not _is_utf8(args.question):
+            raise InputError("the question is not valid UTF-8 text")
         from assistant.chain import load_assistant
 
         assistant = load_assistant(settings)
@@ -216,7 +243,8 @@ def _index(settings: Settings, rebuild: bool) -> int:
         settings, corpus, alignment, create_embedder(settings), analyzers_for_languages(), rebuild=rebuild
     )
     m = index.manifest
-    print(f"Index ready in {settings.index_dir}: {m.units} units, {m.views} views, embedder {m.embedder_id}.")
+    where = f"the Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.index_dir
+    print(f"Index ready in {where}: {m.units} units, {m.views} views, embedder {m.embedder_id}.")
     return 0
 
 
@@ -232,11 +260,13 @@ def _feedback(settings: Settings, args: argparse.Namespace) -> int:
         else:
             store.export_jsonl(sys.stdout)
         return 0
+    what = "all feedback" if args.older_than is None else f"feedback older than {args.older_than:g} days"
     if not args.yes:
         if not sys.stdin.isatty():
             raise CLIError("refusing to delete feedback without --yes")
-        if input(f"Delete all {store.count()} feedback rows? [y/N] ").strip().lower() not in ("y", "yes"):
+        if input(f"Delete {what} ({store.count()} rows stored)? [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing deleted.", file=sys.stderr)
             return 0
-    print(f"Deleted {store.delete_all()} feedback row(s).", file=sys.stderr)
+    deleted = store.delete_all() if args.older_than is None else store.delete_older_than(args.older_than)
+    print(f"Deleted {deleted} feedback row(s); {store.count()} kept.", file=sys.stderr)
     return 0

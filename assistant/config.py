@@ -15,6 +15,9 @@ DEFAULT_UI_DIR = PROJECT_ROOT / "ui"
 DEFAULT_EMBEDDER = "e5"
 DEFAULT_MAX_QUESTION_CHARS = 500
 DEFAULT_REFERRAL_URL = "https://www.helmet.fi"
+DEFAULT_RATE_LIMIT = "60/minute"  # per client address, for /api/ask, /api/feedback and the Gradio events
+DEFAULT_ANSWER_TIMEOUT_SECONDS = 10.0  # one answer normally takes 20-300 ms
+DEFAULT_FEEDBACK_RETENTION_DAYS = 365  # documented retention; `feedback delete --older-than DAYS` applies it
 
 ENV_PREFIX = "LIBRARY_ASSISTANT_"
 
@@ -52,6 +55,8 @@ class Settings:
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     referral_url: str = DEFAULT_REFERRAL_URL
     log_questions: bool = False  # privacy: question text stays out of logs unless asked for
+    rate_limit: str = DEFAULT_RATE_LIMIT  # "N/second|minute|hour" per client address; "off" disables it
+    answer_timeout_seconds: float = DEFAULT_ANSWER_TIMEOUT_SECONDS
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -81,6 +86,10 @@ class Settings:
             values["referral_url"] = value
         if (value := get("LOG_QUESTIONS")) is not None:
             values["log_questions"] = value.lower() in ("1", "true", "yes")
+        if (value := get("RATE_LIMIT")) is not None:
+            values["rate_limit"] = value
+        if (value := get("ANSWER_TIMEOUT")) is not None:
+            values["answer_timeout_seconds"] = float(value)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

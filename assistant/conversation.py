@@ -21,6 +21,7 @@ _WORD = re.compile(r"\w+")
 
 MESSAGES = {
     "empty": "Please type a question.",
+    "no_words": "Please type your question in words (Finnish, Swedish or English).",
     "too_long": "The question is too long ({length} characters); please keep it under {limit} characters.",
 }
 
@@ -35,6 +36,8 @@ def normalise_question(text: object, max_chars: int) -> str:
     cleaned = " ".join(cleaned.split())
     if not cleaned:
         raise InputError(MESSAGES["empty"])
+    if not any(ch.isalnum() for ch in cleaned):  # punctuation, symbols or emoji only
+        raise InputError(MESSAGES["no_words"])
     if len(cleaned) > max_chars:
         raise InputError(MESSAGES["too_long"].format(length=len(cleaned), limit=max_chars))
     return cleaned

@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,6 +62,20 @@ def _clean_comment(comment: str | None) -> str | None:
     if len(comment) > MAX_COMMENT_CHARS:
         raise ValueError(f"comment is longer than {MAX_COMMENT_CHARS} characters")
     return comment or None
+
+
+FEEDBACK_UNAVAILABLE = "Feedback could not be saved right now. Please try again."
+FEEDBACK_DISK_FULL = (
+    "Feedback could not be saved: the server's storage is full. Earlier feedback is kept; "
+    "please tell the library's web team."
+)
+
+
+def feedback_failure_message(exc: BaseException) -> str:
+    """What to tell the person when storing feedback failed (a full disk is worth saying)."""
+    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
+        return FEEDBACK_DISK_FULL
+    return FEEDBACK_UNAVAILABLE
 
 
 class FeedbackStore:
@@ -184,6 +198,16 @@ class FeedbackStore:
     def delete_all(self) -> int:
         """Delete every entry; returns how many were deleted."""
         cursor = self._write("DELETE FROM feedback", ())
+        with self._lock:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return cursor.rowcount
+
+    def delete_older_than(self, days: float, now: datetime | None = None) -> int:
+        """Delete entries created more than `days` days ago (the retention period); returns how many."""
+        if days < 0:
+            raise ValueError("days must be zero or more")
+        cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+        cursor = self._write("DELETE FROM feedback WHERE created_at < ?", (cutoff.isoformat(timespec="seconds"),))
         with self._lock:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cursor.rowcount

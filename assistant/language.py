@@ -48,6 +48,20 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Frequent words of other Latin-script languages people may write in (and their word for "library"): a
+# question made of these and none of ours gets the polite "I answer in Finnish, Swedish and English".
+OTHER_LATIN_WORDS = frozenset(
+    """
+    die der das und nicht ist sind ich sie wir ihr kann können gibt es bibliothek bücher buch verkauft auch
+    le la les des une est sont pas je vous nous elle peut peux bibliothèque livres vend aussi
+    el los las una es son está puedo puede hay biblioteca libros vende también
+    il gli sono posso può biblioteca libri vende anche
+    os uma não posso pode há biblioteca livros
+    het een zijn niet kan ik jij bibliotheek boeken verkoopt ook
+    czy jest nie mogę biblioteka książki sprzedaje
+    """.split()
+)
+
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
 _FOLLOW_UP_HINT = {"fi": ("entä", "entäs"), "sv": ("och", "men"), "en": ("what", "and", "how")}
 
@@ -81,9 +95,14 @@ def detect_language(text: str, fallback: str = "fi") -> str:
 
 
 def looks_like_supported_language(text: str) -> bool:
-    """False for text that is clearly in another script or language (e.g. Cyrillic, Arabic, CJK)."""
+    """False for text that is clearly in another script or language (e.g. Cyrillic, Arabic, CJK, German)."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return True
     latin = sum(1 for ch in letters if ch.isascii() or ch in "äöåéüÄÖÅÉÜ")
-    return latin / len(letters) >= 0.6
+    if latin / len(letters) < 0.6:
+        return False
+    words = [w.lower() for w in _WORD.findall(text)]
+    ours = sum(1 for w in words if any(w in vocabulary for vocabulary in FUNCTION_WORDS.values()))
+    others = sum(1 for w in words if w in OTHER_LATIN_WORDS)
+    return not (others >= 2 and others > 2 * ours)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -25,7 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.config import Settings, enforce_offline
 from assistant.contract import LANGUAGES, Answer, InputError, Turn
-from assistant.feedback import MAX_COMMENT_CHARS, FeedbackStore
+from assistant.feedback import MAX_COMMENT_CHARS, FeedbackStore, feedback_failure_message
+from assistant.health import CorpusWatch
+from assistant.limits import AnswerTimeout, RateLimiter, RateLimitGuard, TimeLimitedAsk
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -37,6 +40,8 @@ DEFAULT_PORT = 7860
 CONCURRENCY_LIMIT = 16  # simultaneous askers per Gradio event; asking is thread-safe and takes ~10-20 ms
 QUEUE_MAX_SIZE = 256  # waiting Gradio events per view before "queue full"
 MAX_BODY_BYTES = 64 * 1024  # JSON API request bodies
+KEEP_ALIVE_TIMEOUT_S = 5  # idle keep-alive connections are closed after this
+MAX_CONNECTIONS = 512  # uvicorn answers 503 beyond this many connections and tasks at once
 MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 4000
 API_PREFIX = "/api/"
@@ -199,7 +204,10 @@ class ErrorOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str
+    status: Literal["ok", "stale", "error"]
+    detail: str | None = None
+
+
 
 
 def _theme():
@@ -255,6 +263,21 @@ def create_app(
     app.state.settings = settings
     app.state.feedback = store
     app.add_middleware(ApiRequestGuard, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RateLimitGuard, limiter=RateLimiter.parse(settings.rate_limit))  # outermost: cheapest
+    watch = CorpusWatch(settings.corpus_dir)
+    app.state.corpus_watch = watch
+    limited_ask = TimeLimitedAsk(assistant.ask, settings.answer_timeout_seconds)
+
+    def ask(question: str, history: tuple[Turn, ...] = ()) -> Answer:
+        """The assistant's answer within the time limit; only timing and verdict are logged by default."""
+        started = time.perf_counter()
+        answer = limited_ask(question, history)
+        elapsed = (time.perf_counter() - started) * 1000
+        if settings.log_questions:
+            log.info("answered %r: %s in %.0f ms", question, answer.verdict, elapsed)
+        else:
+            log.debug("answered: %s in %.0f ms", answer.verdict, elapsed)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -266,24 +289,29 @@ def create_app(
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         return JSONResponse({"error": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
-    errors = {code: {"model": ErrorOut} for code in (400, 413, 415, 422)}
+    errors = {code: {"model": ErrorOut} for code in (400, 413, 415, 422, 429)}
 
     def to_turns(history: Sequence[Any]) -> tuple[Turn, ...]:
         return tuple(Turn(role=t.role, content=t.content) for t in history)
 
-    @app.get("/healthz", response_model=HealthOut, tags=["service"])
-    def healthz() -> dict[str, str]:
-        """Liveness check: the server is up and can answer."""
-        return {"status": "ok"}
+    @app.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut}}, tags=["service"])
+    def healthz() -> JSONResponse:
+        """Health check: "ok"; "stale" (503) when the corpus changed after start, "error" when it is unreadable."""
+        status, detail = watch.status()
+        body = {"status": status} if detail is None else {"status": status, "detail": detail}
+        return JSONResponse(body, status_code=200 if status == "ok" else 503)
 
     @app.post("/api/ask", responses={200: {"model": AnswerOut}, 503: {"model": ErrorOut}, **errors},
               tags=["answers"])
     def api_ask(body: AskRequest) -> JSONResponse:
         """Answer one question; `history` holds the earlier turns of the conversation, oldest first."""
         try:
-            answer = assistant.ask(body.question, to_turns(body.history))
+            answer = ask(body.question, to_turns(body.history))
         except InputError as error:
             return _error(422, str(error))
+        except AnswerTimeout:
+            log.warning("answering timed out in the JSON API")
+            return _error(503, "The assistant took too long to answer. Please try again.")
         except Exception:
             log.exception("answering failed in the JSON API")
             return _error(503, "The assistant could not answer right now. Please try again.")
@@ -299,9 +327,9 @@ def create_app(
                                     "api")
         except ValueError as error:
             return _error(422, str(error))
-        except Exception:
+        except Exception as exc:
             log.exception("storing feedback failed")
-            return _error(503, "Feedback could not be saved right now. Please try again.")
+            return _error(503, feedback_failure_message(exc))
         return JSONResponse({"id": feedback_id}, status_code=201)
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
@@ -328,9 +356,6 @@ def create_app(
         return FileResponse(icon, media_type="image/svg+xml") if icon.is_file() else _error(404, "No icon.")
 
     app.mount("/ui", StaticFiles(directory=ui_dir, check_dir=False), name="ui")
-
-    def ask(question: str, history: tuple[Turn, ...]) -> Answer:
-        return assistant.ask(question, history)
 
     theme = _theme()
     blocks: dict[str, gr.Blocks] = {}
@@ -406,4 +431,5 @@ def run_server(
     app = create_app(assistant, settings)
     print(f"Library assistant: staff view http://{host}:{port}/ · widget http://{host}:{port}/widget/ · "
           f"API docs http://{host}:{port}/docs", flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level=log_level, timeout_graceful_shutdown=5)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level=log_level, timeout_graceful_shutdown=5,
+                timeout_keep_alive=KEEP_ALIVE_TIMEOUT_S, limit_concurrency=MAX_CONNECTIONS)

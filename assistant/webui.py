@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.contract import Answer, InputError, Turn
+from assistant.feedback import feedback_failure_message
 from assistant.webhtml import (
     STAFF_EXAMPLES,
     WIDGET_EXAMPLES,
@@ -128,9 +129,9 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
             else:
                 feedback_id = session.feedback_id
                 store.update(feedback_id, rating=rating)
-        except Exception:
+        except Exception as exc:
             log.exception("storing feedback failed")
-            return render_error("Feedback could not be saved. Please try again."), gr.skip(), session
+            return render_error(feedback_failure_message(exc)), gr.skip(), session
         word = "helpful" if rating == "up" else "not helpful"
         status = f'<p class="feedback-thanks">Saved: {word}. Add a comment below if you like.</p>'
         return status, shown, replace(session, feedback_id=feedback_id)
@@ -142,9 +143,9 @@ def build_staff_view(ask: Ask, store: "FeedbackStore", referral_url: str, ui_dir
             store.update(session.feedback_id, comment=comment or "")
         except ValueError as error:
             return render_error(str(error)), comment, gr.skip()
-        except Exception:
+        except Exception as exc:
             log.exception("storing a feedback comment failed")
-            return render_error("The comment could not be saved. Please try again."), comment, gr.skip()
+            return render_error(feedback_failure_message(exc)), comment, gr.skip()
         return '<p class="feedback-thanks">Comment saved. Thank you.</p>', "", hidden
 
     def on_new_conversation():
