@@ -90,12 +90,13 @@ class Assistant:
         question = normalise_question(request["question"], self.max_question_chars)
         history: list[Turn] = request["history"]
         earlier = [t.content for t in history if t.role == "user"]
-        fallback = detect_language(earlier[-1]) if earlier else "fi"
+        vocabularies = self.ranker.vocabularies
+        fallback = detect_language(earlier[-1], vocabularies=vocabularies) if earlier else "fi"
         focus = focus_question(question)
         return Prepared(
             question=question,
             focus=focus,
-            language=detect_language(focus, fallback=fallback),
+            language=detect_language(focus, fallback=fallback, vocabularies=vocabularies),
             context=context_for(focus, history),
             supported=looks_like_supported_language(question),
         )

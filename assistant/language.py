@@ -8,6 +8,7 @@ conversation's language.
 from __future__ import annotations
 
 import re
+from typing import Mapping, Set
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fi": frozenset(
@@ -66,8 +67,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
 _FOLLOW_UP_HINT = {"fi": ("entä", "entäs"), "sv": ("och", "men"), "en": ("what", "and", "how")}
 
 
-def detect_language(text: str, fallback: str = "fi") -> str:
-    """'fi', 'sv' or 'en'; `fallback` (e.g. the conversation's language) when the text gives no clue."""
+def detect_language(text: str, fallback: str = "fi", vocabularies: Mapping[str, Set[str]] | None = None) -> str:
+    """'fi', 'sv' or 'en'; `fallback` (e.g. the conversation's language) when the text gives no clue.
+
+    `vocabularies` (words of the document and its translations, per language) add evidence for content
+    words that no function-word list has: "tillgänglighet" is in the Swedish translation only."""
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return fallback
@@ -76,6 +80,10 @@ def detect_language(text: str, fallback: str = "fi") -> str:
         for lang, vocabulary in FUNCTION_WORDS.items():
             if word in vocabulary:
                 scores[lang] += 2.0
+        if vocabularies:
+            owners = [lang for lang, vocabulary in vocabularies.items() if word in vocabulary]
+            for lang in owners:
+                scores[lang] += 1.5 if len(owners) == 1 else 0.3
         if "å" in word:
             scores["sv"] += 1.5
         if "ä" in word or "ö" in word:

@@ -89,9 +89,12 @@ class UnitRanker:
         self.analyzers = analyzers
         self._vectors = index.vectors
         self._lexical: dict[str, tuple[LexicalIndex, np.ndarray]] = {}
+        self.vocabularies: dict[str, frozenset[str]] = {}
         for language, analyzer in analyzers.items():
             positions = [i for i, v in enumerate(index.views) if v.language == language]
             surfaces = (w for i in positions for w in analyzer.tokens(index.views[i].text))
+            surfaces = frozenset(surfaces)
+            self.vocabularies[language] = surfaces
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
