@@ -267,8 +267,14 @@ def _embed_into_chroma(client, views: Sequence[View], embedder: AssistantEmbeddi
 
 
 def print_progress(stage: str, done: int, total: int, stream=None) -> None:
-    """A one-line progress bar on stderr."""
+    """A one-line progress bar on stderr; in a log (not a terminal) only the final count."""
     stream = stream or sys.stderr
+    interactive = getattr(stream, "isatty", lambda: False)()
+    if not interactive:
+        if done >= total:
+            stream.write(f"{stage}: {done}/{total}\n")
+            stream.flush()
+        return
     width = 30
     filled = int(width * done / max(total, 1))
     stream.write(f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

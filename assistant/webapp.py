@@ -114,7 +114,7 @@ class ApiRequestGuard:
         await self.app(scope, replay, send)
 
 
-def _validation_message(errors: Sequence[dict]) -> tuple[int, str]:
+def _validation_message(errors: Sequence[dict], max_question_chars: int | None = None) -> tuple[int, str]:
     """A short message (without echoing the input) and status for request validation errors."""
     parts = []
     status = 422
@@ -127,6 +127,8 @@ def _validation_message(errors: Sequence[dict]) -> tuple[int, str]:
             parts.append(f"{location}: unexpected field")
         elif kind == "missing":
             parts.append(f"{location}: required field is missing")
+        elif kind == "string_too_long" and location == "question" and max_question_chars:
+            parts.append(f"question: too long; please keep it under {max_question_chars} characters")
         else:
             parts.append(f"{location}: {error.get('msg', 'invalid value')}")
     return status, "Invalid request: " + "; ".join(parts)
@@ -281,7 +283,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        status, message = _validation_message(exc.errors())
+        status, message = _validation_message(exc.errors(), settings.max_question_chars)
         return _error(status, message)
 
     @app.exception_handler(StarletteHTTPException)
