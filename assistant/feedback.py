@@ -100,10 +100,13 @@ class FeedbackStore:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 cursor = self._conn.execute(sql, params)
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite already rolled back after some errors (a full disk): roll back only what is still open,
+                # so the original error is the one reported.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
             return cursor
 
     def add(

@@ -68,6 +68,31 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (iowait counts as idle)."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
+def cpu_busy(interval: float = 2.0) -> float:
+    """Fraction (0-1) of the machine's CPU time that was busy over the next `interval` seconds."""
+    busy0, total0 = _cpu_ticks()
+    time.sleep(interval)
+    busy1, total1 = _cpu_ticks()
+    return (busy1 - busy0) / max(total1 - total0, 1)
+
+
+def wait_until_quiet(max_busy: float, max_wait_s: float, interval: float = 2.0) -> dict:
+    """Wait (at most `max_wait_s`) until other work leaves the CPUs at most `max_busy` busy."""
+    started = time.perf_counter()
+    busy = cpu_busy(interval)
+    while busy > max_busy and time.perf_counter() - started < max_wait_s:
+        busy = cpu_busy(interval)
+    return {"waited_s": round(time.perf_counter() - started, 1), "cpu_busy": round(busy, 3),
+            "quiet": busy <= max_busy}
+
+
 def proc_status_kib(pid: int, field: str) -> int | None:
     """A `kB` field of /proc/PID/status (VmHWM = peak resident set, VmRSS = current), or None."""
     try:

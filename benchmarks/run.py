@@ -29,11 +29,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from benchmarks.measure import CLI, load_average, machine, own_peak_rss_mb, summary, timed_run
+from benchmarks.measure import CLI, load_average, machine, own_peak_rss_mb, summary, timed_run, wait_until_quiet
 from benchmarks.report import rows, table, write_json
 
 COLD_QUESTION = "Does the library buy performers for its events?"
 HTTP_LEVELS = (1, 4, 16)
+SETTLE_MAX_WAIT_S = 180.0  # --settle: the longest wait for a quiet machine before each part
 
 
 @dataclass(frozen=True)
@@ -244,8 +245,13 @@ def benchmark_env(work_dir: Path) -> dict:
     return env
 
 
-def section(details: dict, failures: dict, name: str, fn: Callable[[], dict]) -> None:
-    """Run one measurement; a failure is recorded (and fails the command) without stopping the others."""
+def section(details: dict, failures: dict, name: str, fn: Callable[[], dict], settle: float | None = None) -> None:
+    """Run one measurement; a failure is recorded (and fails the command) without stopping the others.
+
+    With `settle` (a CPU-busy fraction), first wait a bounded time for other work to calm down."""
+    quiet = wait_until_quiet(settle, SETTLE_MAX_WAIT_S) if settle is not None else None
+    if quiet:
+        log(f"settle: CPUs {quiet['cpu_busy']:.0%} busy after waiting {quiet['waited_s']:.0f} s")
     before = load_average()
     log(f"--- {name} (load average {before})")
     started = time.perf_counter()
@@ -259,6 +265,8 @@ def section(details: dict, failures: dict, name: str, fn: Callable[[], dict]) ->
     details[name]["section_seconds"] = time.perf_counter() - started
     details[name]["load_average_before"] = before
     details[name]["load_average_after"] = load_average()
+    if quiet:
+        details[name]["settle"] = quiet
 
 
 def summary_values(details: dict) -> tuple[dict, dict]:
@@ -300,6 +308,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="fewer runs and shorter load tests (CI, ~2 min)")
     parser.add_argument("--skip-naive", action="store_true", help="do not measure the naive pipeline")
     parser.add_argument("--skip-http", action="store_true", help="do not start the web server")
+    parser.add_argument("--settle", type=float, metavar="FRACTION",
+                        help="before each part, wait (at most 3 min) until the CPUs are at most this busy, e.g. 0.2")
     parser.add_argument("--results-dir", type=Path, help="where to write latest.json (default benchmarks/results)")
     return parser.parse_args(argv)
 
@@ -320,21 +330,21 @@ def main(argv=None) -> int:
         work = Path(tmp)
         env = benchmark_env(work)
         index_dir, data_dir = work / "index", work / "data"
-        section(details, failures, "index_build", lambda: bench_index_build(plan, env, index_dir))
+        section(details, failures, "index_build", lambda: bench_index_build(plan, env, index_dir), args.settle)
         if not index_dir.joinpath("manifest.json").is_file():
             log("no index was built: building one untimed for the other measurements")
             require_ok(timed_run([CLI, "index"], env=env, timeout=600), "library-assistant index")
-        section(details, failures, "cold_start", lambda: bench_cold_start(plan, env))
-        section(details, failures, "batch", lambda: bench_batch(plan, env, questions))
-        section(details, failures, "warm", lambda: bench_warm(plan, index_dir, data_dir, cases))
+        section(details, failures, "cold_start", lambda: bench_cold_start(plan, env), args.settle)
+        section(details, failures, "batch", lambda: bench_batch(plan, env, questions), args.settle)
+        section(details, failures, "warm", lambda: bench_warm(plan, index_dir, data_dir, cases), args.settle)
         if not args.skip_naive:
             if plan.naive_cold_runs:
-                section(details, failures, "naive_cold_start", lambda: bench_naive_cold(plan, env))
+                section(details, failures, "naive_cold_start", lambda: bench_naive_cold(plan, env), args.settle)
             if plan.naive_batch:
-                section(details, failures, "naive_batch", lambda: bench_naive_batch(plan, env, questions))
-            section(details, failures, "naive_warm", lambda: bench_naive_warm(plan, env, questions, work))
+                section(details, failures, "naive_batch", lambda: bench_naive_batch(plan, env, questions), args.settle)
+            section(details, failures, "naive_warm", lambda: bench_naive_warm(plan, env, questions, work), args.settle)
         if not args.skip_http:
-            section(details, failures, "http", lambda: bench_http(plan, env, questions, work / "server.log"))
+            section(details, failures, "http", lambda: bench_http(plan, env, questions, work / "server.log"), args.settle)
     ours, naive = summary_values(details)
     metric_rows = rows(ours, naive)
     info["load_average_at_end"] = load_average()

@@ -240,6 +240,39 @@ def test_hostile_input_stays_inert(visit):
     assert not any("example.com" in url for url in v.requests)
 
 
+# The markup cases of tests/test_hostile_inputs.py, typed into both views: shown as text, never run or loaded.
+HOSTILE_MARKUP = [
+    "<script>window.__pwned = 1</script>Myykö kirjasto kirjoja?",
+    '<img src="https://example.com/a.png" onerror="window.__pwned = 2">',
+    '<svg onload="window.__pwned = 3"><circle r="9"/></svg> Does the library sell books?',
+    '<iframe srcdoc="<script>parent.__pwned = 4</script>" src="https://example.com/"></iframe>',
+    "![tracker](https://example.com/pixel.png) [click me](javascript:window.__pwned=5)",
+    '<a href="javascript:window.__pwned = 6">Myykö kirjasto kirjoja?</a>',
+    '<style>body{background:url(https://example.com/bg.png)}</style><link rel="stylesheet" href="https://example.com/x.css">',
+    "‮Myykö kirjasto kirjoja? هل تبيع المكتبة الكتب؟ 📚",
+]
+
+
+@pytest.mark.parametrize("path,asked", [("/", "#result .asked"), ("/widget/", "#transcript .msg-user")])
+def test_hostile_markup_is_inert_in_both_views(visit, path, asked):
+    v = visit()
+    page = v.open(path)
+    for n, text in enumerate(HOSTILE_MARKUP, 1):
+        ask(page, text)
+        page.locator(asked).nth(0 if path == "/" else n - 1).wait_for()
+        page.wait_for_function(
+            "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.innerText.includes(text.trim()))",
+            arg=[asked, " ".join(text.split())[:40]])
+        for link in page.locator("#transcript a, #result a, #citations a").all():
+            assert not (link.get_attribute("href") or "").lower().startswith("javascript:")
+    page.wait_for_timeout(300)  # give any injected onerror/onload a chance to fire
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator("#transcript img, #result img, #transcript svg[onload], iframe[srcdoc]").count() == 0
+    assert v.dialogs == []
+    assert not any("example.com" in url for url in v.requests)  # no outside image, style or frame loaded
+    # Visit.close() (the fixture) also asserts no script errors and no request outside our origin.
+
+
 def test_bad_input_shows_the_assistants_message(visit):
     v = visit()
     page = v.open("/widget/")
