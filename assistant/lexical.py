@@ -160,6 +160,13 @@ class LexicalIndex:
 
     def word(self, token: str) -> set[str]:
         """A question word's terms; an unknown word is first respelt as the closest word the documents use."""
+        return set(self._word(token))
+
+    @lru_cache(maxsize=65536)
+    def _word(self, token: str) -> frozenset[str]:
+        return frozenset(self._respelt(token))
+
+    def _respelt(self, token: str) -> set[str]:
         terms = self.analyzer.word_terms(token)
         if not terms or self._known(terms) or len(token) < 5:
             return terms
