@@ -26,19 +26,20 @@ def text_report(runs: Mapping[str, Summary], results: list[CaseResult], max_fail
     names = list(runs)
     main = runs[names[0]]
     width = 24
-    lines = [f"{'metric':<{width}}" + "".join(f"{n:>14}" for n in names)]
+    col = max(14, *(len(n) + 2 for n in names))
+    lines = [f"{'metric':<{width}}" + "".join(f"{n:>{col}}" for n in names)]
     lines.append("-" * len(lines[0]))
-    lines.append(f"{'cases':<{width}}" + "".join(f"{runs[n].n:>14}" for n in names))
+    lines.append(f"{'cases':<{width}}" + "".join(f"{runs[n].n:>{col}}" for n in names))
     for key, label in HEADLINE:
-        lines.append(f"{label:<{width}}" + "".join(f"{pct(getattr(runs[n], key)):>14}" for n in names))
-    lines.append(f"{'non-verbatim quotes':<{width}}" + "".join(f"{runs[n].non_verbatim_quotes:>14}" for n in names))
+        lines.append(f"{label:<{width}}" + "".join(f"{pct(getattr(runs[n], key)):>{col}}" for n in names))
+    lines.append(f"{'non-verbatim quotes':<{width}}" + "".join(f"{runs[n].non_verbatim_quotes:>{col}}" for n in names))
     for title, table in (("language", "by_language"), ("category", "by_category")):
-        lines += ["", f"{'by ' + title:<{width}}{'n':>5}" + "".join(f"{n + ' verdict':>20}{n + ' cite':>18}" for n in names)]
+        lines += ["", f"{'by ' + title:<{width}}{'n':>5}" + "".join(f"{n + ' verdict':>{len(n) + 10}}{n + ' cite':>{len(n) + 8}}" for n in names)]
         for group, row in getattr(main, table).items():
             cells = ""
             for n in names:
                 other = getattr(runs[n], table).get(group, {})
-                cells += f"{pct(other.get('verdict_accuracy')):>20}{pct(other.get('precise_citations')):>18}"
+                cells += f"{pct(other.get('verdict_accuracy')):>{len(n) + 10}}{pct(other.get('precise_citations')):>{len(n) + 8}}"
             lines.append(f"{group:<{width}}{row['n']:>5}{cells}")
     lines += ["", f"confusion matrix of {names[0]} (rows: gold, columns: predicted)"]
     lines.append(f"{'':<14}" + "".join(f"{v[:11]:>12}" for v in VERDICTS))
