@@ -12,7 +12,6 @@ texts stored in the index (paraphrases) are embedded as queries, via `as_query_s
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence

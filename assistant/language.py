@@ -64,7 +64,6 @@ OTHER_LATIN_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
-_FOLLOW_UP_HINT = {"fi": ("entä", "entäs"), "sv": ("och", "men"), "en": ("what", "and", "how")}
 
 
 def detect_language(text: str, fallback: str = "fi", vocabularies: Mapping[str, Set[str]] | None = None) -> str:

@@ -12,7 +12,6 @@ import math
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
@@ -121,12 +120,6 @@ def _voikko():
         return Voikko("fi")
     except Exception:  # libvoikko1/voikko-fi missing: fall back to Snowball, still works
         return None
-
-
-@dataclass(frozen=True)
-class LexicalMatch:
-    doc: int
-    coverage: float  # idf-weighted share of the question's content words found in the document
 
 
 class LexicalIndex:

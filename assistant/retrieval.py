@@ -50,8 +50,6 @@ class Retrieval:
     ranked: tuple[Evidence, ...]
     content_words: int
     unknown_words: int
-    best_dense: float
-    best_lexical: float
     # For each word of the question that the document never uses: how much the best unit's similarity
     # drops when the word is left out of the question (near zero or negative: the match ignores it).
     unknown_word_support: tuple[tuple[str, float], ...] = ()
@@ -147,8 +145,6 @@ class UnitRanker:
             ranked=ranked,
             content_words=content_words,
             unknown_words=unknown,
-            best_dense=float(dense.max()) if len(dense) else 0.0,
-            best_lexical=float(lexical.max()) if len(lexical) else 0.0,
             unknown_word_support=word_support,
             asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
         )
