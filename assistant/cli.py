@@ -117,19 +117,16 @@ def run_jsonl(assistant, stdin: TextIO, stdout: TextIO) -> int:
     """One JSON object per input line, same order; a bad line gets an error object and the batch goes on."""
     binary = getattr(stdin, "buffer", None)
     lines = binary if binary is not None else io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
-    failures = 0
     for raw in lines:
         try:
             question = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             stdout.write(_dump({"question": raw.decode("utf-8", "replace").rstrip("\r\n"), "error": "the line is not valid UTF-8"}) + "\n")
-            failures += 1
             continue
         try:
             stdout.write(_dump(assistant.ask(question).to_dict()) + "\n")
         except InputError as exc:
             stdout.write(_dump({"question": question, "error": str(exc)}) + "\n")
-            failures += 1
         stdout.flush()
     return 0
 

@@ -162,7 +162,7 @@ def build_index(
     client = factory(index_dir / chroma_dir)
     vectors = _embed_into_chroma(client, views, embedder, progress)
 
-    terms = [sorted(set().union(*analyzers[v.language].terms(v.text))) for v in views]
+    terms = view_terms(views, analyzers)
     np.savez(index_dir / (SNAPSHOT + ".tmp.npz"), vectors=vectors.astype(np.float32))
     os.replace(index_dir / (SNAPSHOT + ".tmp.npz"), index_dir / SNAPSHOT)
     _write_json(index_dir / VIEWS, {"views": [asdict(v) for v in views], "terms": terms})
@@ -262,8 +262,17 @@ def _embed_into_chroma(client, views: Sequence[View], embedder: AssistantEmbeddi
             vectors[position[view_id]] = vector
     if vectors is None:
         raise IndexUnavailable("nothing to index: the corpus has no units")
+    return normalise_rows(vectors)
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Each row scaled to unit length (zero rows stay zero), so a dot product is the cosine."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
+
+
+def view_terms(views: Sequence[View], analyzers: dict[str, Analyzer]) -> list[list[str]]:
+    return [analyzers[v.language].text_terms(v.text) for v in views]
 
 
 def print_progress(stage: str, done: int, total: int, stream=None) -> None:

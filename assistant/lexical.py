@@ -82,6 +82,10 @@ class Analyzer:
         Words whose lemma is a stopword ("kirjastossa" -> kirjasto) are dropped like the stopword itself."""
         return [terms for t in self.content_tokens(text) if (terms := self.word_terms(t))]
 
+    def text_terms(self, text: str) -> list[str]:
+        """All index terms of a text, sorted: what the index stores per view."""
+        return sorted(set().union(*self.terms(text)))
+
     def word_terms(self, word: str) -> set[str]:
         return set(self._word_terms(word))
 
@@ -142,11 +146,6 @@ class LexicalIndex:
         for i, terms in enumerate(self.doc_terms):
             for t in terms:
                 self._postings.setdefault(t, []).append(i)
-
-    @classmethod
-    def from_texts(cls, analyzer: Analyzer, texts: Sequence[str]) -> "LexicalIndex":
-        documents = [set().union(*words) if (words := analyzer.terms(t)) else set() for t in texts]
-        return cls(analyzer, documents, (w for t in texts for w in analyzer.tokens(t)))
 
     def _known(self, terms: set[str]) -> bool:
         return any(t in self.idf or PART + t.lstrip(PART) in self.idf for t in terms)

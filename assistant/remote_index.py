@@ -27,6 +27,8 @@ from assistant.index import (
     _embed_into_chroma,
     build_views,
     expected_manifest_fields,
+    normalise_rows,
+    view_terms,
 )
 from assistant.lexical import Analyzer
 
@@ -99,7 +101,5 @@ def load_remote(client, corpus: Corpus, analyzers: dict[str, Analyzer]) -> Loade
     if len(records) != manifest.views:
         raise IndexUnavailable("the index on the Chroma server is incomplete")
     views = [View(rid, meta["unit_id"], meta["language"], meta["kind"], doc) for rid, doc, meta, _ in records]
-    vectors = np.asarray([r[3] for r in records], dtype=np.float32)
-    vectors /= np.where((norms := np.linalg.norm(vectors, axis=1, keepdims=True)) == 0, 1, norms)
-    terms = [sorted(set().union(*analyzers[v.language].terms(v.text))) for v in views]
-    return LoadedIndex(manifest=manifest, views=views, vectors=vectors, terms=terms)
+    vectors = normalise_rows(np.asarray([r[3] for r in records], dtype=np.float32))
+    return LoadedIndex(manifest=manifest, views=views, vectors=vectors, terms=view_terms(views, analyzers))

@@ -80,11 +80,9 @@ def _citations(retrieval: Retrieval, policy: VerdictPolicy) -> tuple[Evidence, .
     top = retrieval.ranked[0]
     cited = [top]
     # A clause cut at `vaan` is half a statement: cite its other half next.
-    for e in retrieval.ranked[1:]:
-        if e.unit.sentence_start == top.unit.sentence_start and e.unit.source == top.unit.source:
-            if len(_sentence_units(retrieval, top)) <= 2:
-                cited.append(e)
-            break
+    halves = _sentence_units(retrieval, top)
+    if len(halves) == 2:
+        cited.append(next(e for e in halves if e is not top))
     for e in retrieval.ranked[1:]:
         if len(cited) >= policy.max_citations:
             break
