@@ -8,7 +8,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import queue
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence, TextIO
 
 from assistant.config import Settings, enforce_offline
@@ -113,21 +117,63 @@ def _dump(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def run_jsonl(assistant, stdin: TextIO, stdout: TextIO) -> int:
-    """One JSON object per input line, same order; a bad line gets an error object and the batch goes on."""
+def run_jsonl(assistant, stdin: TextIO, stdout: TextIO, workers: int | None = None) -> int:
+    """One JSON object per input line, same order; a bad line gets an error object and the batch goes on.
+
+    Questions are answered on a few threads (the embedding engine releases the GIL), with a bounded window
+    of lines in flight: output stays in input order and a producer that waits for each answer still gets it.
+    """
     binary = getattr(stdin, "buffer", None)
     lines = binary if binary is not None else io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
-    for raw in lines:
+    workers = workers or max(1, os.cpu_count() or 1)
+
+    def answer_line(raw: bytes) -> dict:
         try:
             question = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
-            stdout.write(_dump({"question": raw.decode("utf-8", "replace").rstrip("\r\n"), "error": "the line is not valid UTF-8"}) + "\n")
-            continue
+            return {"question": raw.decode("utf-8", "replace").rstrip("\r\n"), "error": "the line is not valid UTF-8"}
         try:
-            stdout.write(_dump(assistant.ask(question).to_dict()) + "\n")
+            return assistant.ask(question).to_dict()
         except InputError as exc:
-            stdout.write(_dump({"question": question, "error": str(exc)}) + "\n")
+            return {"question": question, "error": str(exc)}
+
+    def write(result: dict) -> None:
+        stdout.write(_dump(result) + "\n")
         stdout.flush()
+
+    if workers == 1:
+        for raw in lines:
+            write(answer_line(raw))
+        return 0
+    # The reader submits, a writer thread prints in input order as each answer completes: a producer that
+    # waits for one answer before sending the next line is never left waiting. The bounded queue is the
+    # backpressure that keeps a huge input from being read into memory all at once.
+    pending: queue.Queue = queue.Queue(maxsize=2 * workers)
+    failures: list[BaseException] = []
+
+    def write_in_order() -> None:
+        while (future := pending.get()) is not None:
+            if failures:
+                future.cancel()  # keep draining so the reader never blocks on a full queue
+                continue
+            try:
+                write(future.result())
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread below
+                failures.append(exc)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        writer = threading.Thread(target=write_in_order, name="jsonl-writer")
+        writer.start()
+        try:
+            for raw in lines:
+                if failures:
+                    break
+                pending.put(pool.submit(answer_line, raw))
+        finally:
+            pending.put(None)
+            writer.join()
+    if failures:
+        raise failures[0]
     return 0
 
 

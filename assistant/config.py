@@ -17,6 +17,10 @@ DEFAULT_MAX_QUESTION_CHARS = 500
 DEFAULT_REFERRAL_URL = "https://www.helmet.fi"
 DEFAULT_RATE_LIMIT = "60/minute"  # per client address, for /api/ask, /api/feedback and the Gradio events
 DEFAULT_ANSWER_TIMEOUT_SECONDS = 10.0  # one answer normally takes 20-300 ms
+# Conversations the web UI keeps in memory (per page: staff view, each widget). Gradio keeps ~40 KB per session
+# and its default of 10000 would let a stream of one-question visitors grow the server by ~400 MB per page;
+# past this bound the least recently used conversation is dropped (its next question is answered standalone).
+DEFAULT_UI_SESSIONS = 256
 DEFAULT_FEEDBACK_RETENTION_DAYS = 365  # documented retention; `feedback delete --older-than DAYS` applies it
 
 ENV_PREFIX = "LIBRARY_ASSISTANT_"
@@ -57,6 +61,7 @@ class Settings:
     log_questions: bool = False  # privacy: question text stays out of logs unless asked for
     rate_limit: str = DEFAULT_RATE_LIMIT  # "N/second|minute|hour" per client address; "off" disables it
     answer_timeout_seconds: float = DEFAULT_ANSWER_TIMEOUT_SECONDS
+    ui_sessions: int = DEFAULT_UI_SESSIONS
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -68,6 +73,18 @@ class Settings:
             value = env.get(ENV_PREFIX + name)
             return value if value not in (None, "") else None
 
+        def number(name: str, kind: type, minimum: float) -> int | float | None:
+            value = get(name)
+            if value is None:
+                return None
+            try:
+                parsed = kind(value)
+            except ValueError:
+                parsed = None
+            if parsed is None or parsed < minimum:
+                raise ValueError(f"{ENV_PREFIX}{name} must be a number of at least {minimum}, not {value!r}")
+            return parsed
+
         values: dict = {}
         for name, key in (("CORPUS", "corpus_dir"), ("INDEX", "index_dir"), ("DATA", "data_dir"), ("UI", "ui_dir")):
             if (value := get(name)) is not None:
@@ -78,18 +95,20 @@ class Settings:
             values["model_path"] = Path(value)
         if (value := get("CHROMA_HOST")) is not None:
             values["chroma_host"] = value
-        if (value := get("CHROMA_PORT")) is not None:
-            values["chroma_port"] = int(value)
-        if (value := get("MAX_QUESTION_CHARS")) is not None:
-            values["max_question_chars"] = int(value)
+        if (value := number("CHROMA_PORT", int, 1)) is not None:
+            values["chroma_port"] = value
+        if (value := number("MAX_QUESTION_CHARS", int, 1)) is not None:
+            values["max_question_chars"] = value
         if (value := get("REFERRAL_URL")) is not None:
             values["referral_url"] = value
         if (value := get("LOG_QUESTIONS")) is not None:
             values["log_questions"] = value.lower() in ("1", "true", "yes")
         if (value := get("RATE_LIMIT")) is not None:
             values["rate_limit"] = value
-        if (value := get("ANSWER_TIMEOUT")) is not None:
-            values["answer_timeout_seconds"] = float(value)
+        if (value := number("ANSWER_TIMEOUT", float, 0.1)) is not None:
+            values["answer_timeout_seconds"] = value
+        if (value := number("UI_SESSIONS", int, 1)) is not None:
+            values["ui_sessions"] = value
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -374,11 +374,13 @@ def create_app(
     for lang, path in WIDGET_PATHS.items():
         widget = build_widget(ask, store, settings.referral_url, ui_dir, lang)
         widget.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
+        widget.state_session_capacity = settings.ui_sessions
         gr.mount_gradio_app(app, widget, path=path, css_paths=[ui_dir / "app.css", ui_dir / "widget.css"],
                             js=_page_js(ui_dir, lang, "widget"), **mount_options)
         blocks[f"widget-{lang}"] = widget
     staff = build_staff_view(ask, store, settings.referral_url, ui_dir)
     staff.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
+    staff.state_session_capacity = settings.ui_sessions
     gr.mount_gradio_app(app, staff, path="/", css_paths=[ui_dir / "app.css", ui_dir / "staff.css"],
                         js=_page_js(ui_dir, "en", "staff"), **mount_options)
     blocks["staff"] = staff

@@ -119,7 +119,7 @@ def ask_widget(client: httpx.Client, url: str, question: str) -> None:
 
 
 def run_load(url: str, clients: int, seconds: float, max_requests: int, pid: int | None,
-             warmup: float) -> dict:
+             warmup: float, endpoints: tuple[str, ...] = ("api", "widget")) -> dict:
     latencies: dict[str, list[float]] = {"api": [], "widget": []}
     errors: list[str] = []
     lock = threading.Lock()
@@ -135,7 +135,7 @@ def run_load(url: str, clients: int, seconds: float, max_requests: int, pid: int
                     if issued[0] >= max_requests:
                         return
                     issued[0] += 1
-                kind = "api" if i % 2 == 0 else "widget"
+                kind = endpoints[i % len(endpoints)]
                 question = QUESTIONS[i % len(QUESTIONS)]
                 started = time.perf_counter()
                 try:
@@ -148,11 +148,17 @@ def run_load(url: str, clients: int, seconds: float, max_requests: int, pid: int
                         latencies[kind].append((time.perf_counter() - started) * 1000)
                 i += 1
 
+    timeline: list[tuple[float, int]] = []
+
     def sample_memory() -> None:
+        # A timeline, not just two points: it tells a leak (steady climb) from allocator settling (levels off).
         if pid is None:
             return
         time.sleep(min(warmup, seconds / 2))
         rss["after_warmup_kib"] = rss_kib(pid)
+        while time.monotonic() < stop_at:
+            timeline.append((round(time.monotonic() - started, 1), rss_kib(pid)))
+            time.sleep(5)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     sampler = threading.Thread(target=sample_memory)
@@ -178,6 +184,7 @@ def run_load(url: str, clients: int, seconds: float, max_requests: int, pid: int
            for kind, values in latencies.items() for name, q in (("p50", 0.5), ("p95", 0.95))},
         **{f"{kind}_count": len(values) for kind, values in latencies.items()},
         **rss,
+        "rss_timeline_kib": timeline,
     }
     if rss:
         report["rss_growth"] = round(rss["end_kib"] / rss["after_warmup_kib"] - 1, 4)
@@ -190,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, help="concurrent clients (default 32; 8 with --quick)")
     parser.add_argument("--seconds", type=float, help="duration of the load (default 60; 5 with --quick)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="upper bound on requests in total")
+    parser.add_argument("--endpoint", choices=("both", "api", "widget"), default="both",
+                        help="load /api/ask, the widget's event, or both alternately (the default)")
     parser.add_argument("--json-out", help="also write the report as JSON here")
     args = parser.parse_args(argv)
     clients = min(args.clients or (8 if args.quick else 32), 64)
@@ -202,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         with httpx.Client(timeout=60) as client:
             ask_api(client, server.url, QUESTIONS[0])
             ask_widget(client, server.url, QUESTIONS[0])
-        report = run_load(server.url, clients, seconds, args.max_requests, server.process.pid, warmup)
+        endpoints = ("api", "widget") if args.endpoint == "both" else (args.endpoint,)
+        report = run_load(server.url, clients, seconds, args.max_requests, server.process.pid, warmup, endpoints)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

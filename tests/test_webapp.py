@@ -422,6 +422,21 @@ def test_gradio_follow_up_passes_history(tmp_path):
     )
 
 
+def test_one_question_visitors_do_not_grow_the_session_store_past_its_bound(tmp_path):
+    """Each API caller of a Gradio event is a new session; Gradio keeps ~40 KB for each (the load test saw
+    the server grow 0.8 MB/s), so the store is bounded by settings.ui_sessions."""
+    fake = FakeAssistant()
+    app = create_app(fake, Settings(data_dir=tmp_path, ui_sessions=3), feedback=FeedbackStore(tmp_path / "f.sqlite3"))
+    widget = app.state.blocks["widget-fi"]
+    with ServerThread(app) as server, httpx.Client(timeout=30) as client:
+        for i in range(8):
+            joined = client.post(server.url + "/widget/gradio_api/call/ask", json={"data": [f"Myykö kirjasto {i}?"]})
+            with client.stream("GET", f"{server.url}/widget/gradio_api/call/ask/{joined.json()['event_id']}") as events:
+                assert any("verdict-no" in line for line in events.iter_lines())
+        sessions = widget.state_holder.session_data
+        assert 1 <= len(sessions) <= 3
+
+
 # --- HTML -------------------------------------------------------------------------------------------------
 
 
