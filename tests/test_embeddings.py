@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -28,6 +29,37 @@ def test_e5_is_multilingual_and_prefixes_queries_and_passages():
     assert len(passage) == 384
     assert _cos(passage, related) > _cos(passage, unrelated)
     assert np.allclose(e5.embed_query("kirja"), e5.as_query_side().embed_documents(["kirja"])[0])
+
+
+@pytest.mark.model
+def test_e5_uses_every_core_for_a_lone_query_and_one_per_query_under_concurrency():
+    e5 = E5Embeddings(alone_threads=2)
+    assert e5._set_threads is not None, "the engine's OpenMP runtime was not found"
+    question = "Järjestääkö kirjasto maksuttomia tapahtumia?"
+    alone = e5.query_vector(question)
+    chosen: list[int] = []
+    inner_set = e5._set_threads
+    e5._set_threads = lambda n: (chosen.append(n), inner_set(n))
+    e5.query_vector(question)
+    entered, release = threading.Barrier(2), threading.Event()
+
+    def busy_query() -> None:
+        # Held "in flight" while the main thread embeds.
+        with e5._lock:
+            e5._in_flight += 1
+        entered.wait(5)
+        release.wait(5)
+        with e5._lock:
+            e5._in_flight -= 1
+
+    other = threading.Thread(target=busy_query)
+    other.start()
+    entered.wait(5)
+    concurrent = e5.query_vector(question)
+    release.set()
+    other.join()
+    assert chosen == [2, 1]
+    assert _cos(alone, concurrent) > 0.9999  # the thread count changes summation order only
 
 
 @pytest.mark.model

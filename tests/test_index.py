@@ -103,3 +103,54 @@ def test_unwritable_index_folder_is_a_clear_error(fake_settings, tmp_path):
     corpus = load_corpus(fake_settings.corpus_dir)
     with pytest.raises(IndexUnavailable, match="cannot write the index folder"):
         build_index(blocker / "index", corpus, load_alignment(fake_settings.corpus_dir, corpus), HashingEmbeddings(), analyzers_for_languages())
+
+
+class CountingEmbeddings(HashingEmbeddings):
+    """The hashing fake, counting how many texts it was asked to embed for the index."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedded = 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+    def embed_queries(self, texts):
+        self.embedded += len(texts)
+        return super().embed_queries(texts)
+
+
+def test_a_rebuild_embeds_only_texts_it_has_not_embedded_before(fake_settings, tmp_path):
+    first = CountingEmbeddings()
+    index, _ = _ensure(fake_settings, first)
+    assert first.embedded == len(index.views) and read_manifest(fake_settings.index_dir).reused_vectors == 0
+    doc = next(fake_settings.corpus_dir.glob("*.txt"))
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nKirjasto ei korjaa polkupyöriä.\n", encoding="utf-8")
+    second = CountingEmbeddings()
+    rebuilt, messages = _ensure(fake_settings, second)
+    assert 1 <= second.embedded < 10, "only the changed unit's views are embedded again"
+    assert read_manifest(fake_settings.index_dir).reused_vectors == len(rebuilt.views) - second.embedded
+    assert any("reused from earlier builds" in m for m in messages)
+    # The same vectors a build from scratch would give (passage and question sides kept apart).
+    scratch, _ = _ensure(fake_settings.with_changes(index_dir=tmp_path / "scratch"), CountingEmbeddings())
+    assert [v.id for v in scratch.views] == [v.id for v in rebuilt.views]
+    assert np.allclose(scratch.vectors, rebuilt.vectors, atol=1e-6)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong_shapes"])
+def test_a_damaged_vector_cache_only_means_embedding_everything_again(fake_settings, damage):
+    from assistant.vector_cache import CACHE_FOLDER
+
+    _ensure(fake_settings)
+    (cache_file,) = (fake_settings.index_dir / CACHE_FOLDER).glob("*.npz")
+    if damage == "garbage":
+        cache_file.write_bytes(b"not a zip at all")
+    elif damage == "truncated":
+        cache_file.write_bytes(cache_file.read_bytes()[:200])
+    else:
+        np.savez(cache_file, keys=np.array(["a", "b"]), vectors=np.zeros((3, 4)))
+    embedder = CountingEmbeddings()
+    index, messages = _ensure(fake_settings, embedder, rebuild=True)
+    assert embedder.embedded == len(index.views)
+    assert any("Index built" in m for m in messages)
