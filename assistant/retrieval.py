@@ -7,7 +7,9 @@ question's own language: an ungated lexical ranking hurts cross-lingual question
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
 import numpy as np
 
@@ -50,10 +52,18 @@ class Retrieval:
     ranked: tuple[Evidence, ...]
     content_words: int
     unknown_words: int
-    # For each word of the question that the document never uses: how much the best unit's similarity
-    # drops when the word is left out of the question (near zero or negative: the match ignores it).
-    unknown_word_support: tuple[tuple[str, float], ...] = ()
     asks_amount_or_time: bool = False
+    support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def unknown_word_support(self) -> tuple[tuple[str, float], ...]:
+        """For each word of the question that the document never uses (at most a few): how much the best
+        unit's similarity drops when the word is left out (near zero or negative: the match ignores it).
+
+        Measured on first use only: each word costs a query embedding, and a question that is not covered
+        for other reasons never needs it.
+        """
+        return self.support_probe() if self.support_probe is not None else ()
 
 
 class UnitRanker:
@@ -94,11 +104,6 @@ class UnitRanker:
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
-    def _dense_many(self, texts: list[str]) -> list[np.ndarray]:
-        # On the calling thread: under concurrent requests a shared pool made probes queue behind other
-        # people's questions (p95 1.3 s at 16 clients); the engine releases the GIL, so requests run in parallel.
-        return [self._dense(text) for text in texts]
-
     def _dense(self, text: str) -> np.ndarray:
         query = np.asarray(self.embedder.query_vector(text), dtype=np.float32)
         sims = self._vectors @ query
@@ -120,9 +125,7 @@ class UnitRanker:
     def rank(self, question: str, language: str, context: str | None = None) -> Retrieval:
         """Rank units for the question; `context` (an earlier turn) is blended in for follow-ups."""
         unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
-        without = [_drop_word(question, token) for token in unknown_tokens]
-        vectors = self._dense_many([question, *without])
-        dense = vectors[0]
+        dense = question_dense = self._dense(question)
         lexical, content_words, unknown = self._lexical_scores(question, language)
         if context:
             w = self.weights.context_weight
@@ -135,9 +138,13 @@ class UnitRanker:
         fused = dense + self.weights.lexical * lexical + self._offsets
         order = np.argsort(-fused, kind="stable")
         top = order[0]
-        # How much each unknown word adds to the best unit's similarity: a word the match does not rest on
-        # ("bike" in "can I borrow a bike") is a topic the best unit does not speak about.
-        word_support = tuple((w, float(vectors[0][top] - v[top])) for w, v in zip(unknown_tokens, vectors[1:]))
+
+        def word_support() -> tuple[tuple[str, float], ...]:
+            # How much each unknown word adds to the best unit's similarity: a word the match does not rest
+            # on ("bike" in "can I borrow a bike") is a topic the best unit does not speak about.
+            return tuple(
+                (w, float(question_dense[top] - self._dense(_drop_word(question, w))[top])) for w in unknown_tokens
+            )
         ranked = tuple(
             Evidence(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order
         )
@@ -145,7 +152,7 @@ class UnitRanker:
             ranked=ranked,
             content_words=content_words,
             unknown_words=unknown,
-            unknown_word_support=word_support,
+            support_probe=word_support if unknown_tokens else None,
             asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
         )
 
