@@ -7,7 +7,6 @@ back to the Snowball stemmer otherwise. Lexical evidence is only ever compared w
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import threading
@@ -126,6 +125,41 @@ def _voikko():
         return None
 
 
+def closest_spelling(word: str, vocabulary: Sequence[str]) -> str | None:
+    """The vocabulary word this one is most likely a typo of, or None.
+
+    A typo is one edit (a letter missing, extra, wrong, or two letters swapped) in a word of up to eight
+    letters, two in a longer one, and it keeps the first letter. Looser matching turned real words into
+    other words ("parking" into "speaking"), inventing a topic the person never asked about.
+    """
+    allowed = 1 if len(word) <= 8 else 2
+    best, best_distance = None, allowed + 1
+    for candidate in vocabulary:
+        if candidate[:1] != word[:1] or abs(len(candidate) - len(word)) > allowed:
+            continue
+        distance = _edit_distance(word, candidate, best_distance - 1)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return best
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent swaps), or limit + 1 once it exceeds limit."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit and min(previous) >= limit:  # no later row can get back under the limit
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1] if previous[-1] <= limit else limit + 1
+
+
 class LexicalIndex:
     """Documents of one language as term sets, scored by idf-weighted coverage of the question's words.
 
@@ -162,8 +196,8 @@ class LexicalIndex:
         terms = self.analyzer.word_terms(token)
         if not terms or self._known(terms) or len(token) < 5:
             return terms
-        close = difflib.get_close_matches(token, self._surfaces, n=1, cutoff=0.8)
-        return self.analyzer.word_terms(close[0]) if close else terms
+        close = closest_spelling(token.lower(), self._surfaces)
+        return self.analyzer.word_terms(close) if close else terms
 
     def query_words(self, text: str) -> list[set[str]]:
         return [terms for token in self.analyzer.content_tokens(text) if (terms := self.word(token))]

@@ -1,0 +1,43 @@
+"""Typo correction in the lexical search: it fixes slips of the keyboard and leaves real words alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lexical import _edit_distance, closest_spelling
+
+VOCABULARY = sorted(["speaking", "kirjasto", "kirjastoon", "tapahtumia", "näyttelyitä", "organise", "lainaus",
+                     "bibliotek", "biblioteket", "evenemang"])
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("kirjsto", "kirjasto"),          # a letter missing
+    ("kirjatso", "kirjasto"),         # two letters swapped
+    ("tapahtumai", "tapahtumia"),
+    ("organize", "organise"),         # a letter wrong
+    ("näyttelyita", "näyttelyitä"),
+    ("bibliotke", "bibliotek"),
+    ("evenemnag", "evenemang"),       # a swap in a long word
+])
+def test_slips_of_the_keyboard_are_corrected(typed, meant):
+    assert closest_spelling(typed, VOCABULARY) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "parking",         # not "speaking": three edits
+    "kirjastokortin",  # a real compound, not "kirjastoon"
+    "lainaa",          # too far from "lainaus"
+    "airjasto",        # a typo keeps its first letter
+])
+def test_real_words_are_not_turned_into_document_words(word):
+    assert closest_spelling(word, VOCABULARY) is None
+
+
+@pytest.mark.parametrize("a, b, distance", [
+    ("ab", "ba", 1), ("kitten", "sitting", 3), ("same", "same", 0), ("", "abc", 3), ("abcd", "acbd", 1),
+])
+def test_edit_distance_counts_swaps_as_one_edit(a, b, distance):
+    assert _edit_distance(a, b, 5) == distance
+    assert _edit_distance(a, b, distance) == distance
+    if distance:
+        assert _edit_distance(a, b, distance - 1) == distance  # "more than the limit" is limit + 1
