@@ -18,6 +18,8 @@ _AMOUNT_OR_TIME = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _NUMBER = re.compile(r"\d")
+# A statute's number ("laki 1492/2016") is a reference, not an amount or a time the text states.
+_STATUTE_NUMBER = re.compile(r"\b\d+/\d{4}\b")
 
 
 def asks_for_amount_or_time(question: str) -> bool:
@@ -26,4 +28,4 @@ def asks_for_amount_or_time(question: str) -> bool:
 
 
 def states_amount_or_time(text: str) -> bool:
-    return bool(_NUMBER.search(text))
+    return bool(_NUMBER.search(_STATUTE_NUMBER.sub(" ", text)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import asks_for_amount_or_time
+from assistant.answer_type import asks_for_amount_or_time, states_amount_or_time
 from assistant.contract import InputError, Turn
 from assistant.conversation import as_turns, context_for, focus_question, normalise_question
 from assistant.language import detect_language, looks_like_supported_language
@@ -84,3 +84,13 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
 )
 def test_amount_or_time_questions(question, expected):
     assert asks_for_amount_or_time(question) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kirjaston ydintehtävät on määritelty yleisistä kirjastoista annetussa laissa (1492/2016).", False),
+    ("Kirjasto on auki 8-22.", True),
+    ("Lainaan saa 30 e-kirjaa.", True),
+    ("Kirjasto järjestää maksuttomia tapahtumia.", False),
+])
+def test_a_statute_number_is_not_an_amount_or_a_time(text, expected):
+    assert states_amount_or_time(text) is expected
