@@ -182,7 +182,16 @@ class LexicalIndex:
                 self._postings.setdefault(t, []).append(i)
 
     def _known(self, terms: set[str]) -> bool:
-        return any(t in self.idf or PART + t.lstrip(PART) in self.idf for t in terms)
+        """Whether the documents use this word: as a whole, or (a compound) every one of its parts.
+
+        One known part is not enough: "parkkipaikka" shares "paikka" with "kohtaamispaikka", but the
+        document never speaks about parking.
+        """
+        whole = [t for t in terms if not t.startswith(PART)]
+        if any(t in self.idf or PART + t in self.idf for t in whole):
+            return True
+        parts = [t for t in terms if t.startswith(PART)]
+        return bool(parts) and all(t in self.idf or t.lstrip(PART) in self.idf for t in parts)
 
     def word(self, token: str) -> set[str]:
         """A question word's terms; an unknown word is first respelt as the closest word the documents use."""

@@ -41,3 +41,18 @@ def test_edit_distance_counts_swaps_as_one_edit(a, b, distance):
     assert _edit_distance(a, b, distance) == distance
     if distance:
         assert _edit_distance(a, b, distance - 1) == distance  # "more than the limit" is limit + 1
+
+
+def test_a_compound_is_known_only_when_all_its_parts_are():
+    from assistant.chain import analyzers_for_languages
+    from assistant.lexical import LexicalIndex
+
+    analyzer = analyzers_for_languages()["fi"]
+    if analyzer.backend != "voikko":
+        pytest.skip("compound parts come from Voikko (libvoikko1 + voikko-fi)")
+    text = "Kirjastot ovat kohtaamispaikkoja ja tarjoavat asiakastietokoneita sekä lainattavia soittimia."
+    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+    unknown = index.unknown_tokens("Onko kirjastossa parkkipaikkoja, porakoneita tai tietokoneita?")
+    # "paikka" and "kone" are parts of words the text uses, "parkki" and "pora" are not.
+    assert "parkkipaikkoja" in unknown and "porakoneita" in unknown
+    assert "tietokoneita" not in unknown  # both parts (tieto, kone) are in "asiakastietokoneita"
