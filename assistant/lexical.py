@@ -88,6 +88,13 @@ class Analyzer:
     def word_terms(self, word: str) -> set[str]:
         return set(self._word_terms(word))
 
+    def is_dictionary_word(self, word: str) -> bool:
+        """True when the spell checker (Voikko, Finnish only) knows the word: it is no typo to correct."""
+        if self._voikko is None:
+            return False
+        with self._lock:
+            return bool(self._voikko.spell(word))
+
     @lru_cache(maxsize=65536)
     def _word_terms(self, word: str) -> tuple[str, ...]:
         stop = STOPWORDS.get(self.language, frozenset())
@@ -203,7 +210,7 @@ class LexicalIndex:
 
     def _respelt(self, token: str) -> set[str]:
         terms = self.analyzer.word_terms(token)
-        if not terms or self._known(terms) or len(token) < 5:
+        if not terms or self._known(terms) or len(token) < 5 or self.analyzer.is_dictionary_word(token):
             return terms
         close = closest_spelling(token.lower(), self._surfaces)
         return self.analyzer.word_terms(close) if close else terms

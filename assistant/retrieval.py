@@ -26,7 +26,7 @@ class RetrievalWeights:
 
     lexical: float = 0.12
     question_view_bonus: float = 0.0
-    context_weight: float = 0.5  # weight of the earlier turn's meaning when a follow-up is resolved
+    context_weight: float = 0.6  # weight of the earlier turn's meaning when a follow-up is resolved
     context_lexical_weight: float = 0.3  # ... and of its words: the follow-up's own words are the news
     # Statements of what is being developed are about intentions; when an established statement (2.1-2.4)
     # matches about as well, it is the better answer to "does the library do X".

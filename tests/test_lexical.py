@@ -56,3 +56,17 @@ def test_a_compound_is_known_only_when_all_its_parts_are():
     # "paikka" and "kone" are parts of words the text uses, "parkki" and "pora" are not.
     assert "parkkipaikkoja" in unknown and "porakoneita" in unknown
     assert "tietokoneita" not in unknown  # both parts (tieto, kone) are in "asiakastietokoneita"
+
+
+def test_a_finnish_word_the_spell_checker_knows_is_not_respelt():
+    from assistant.chain import analyzers_for_languages
+    from assistant.lexical import LexicalIndex
+
+    analyzer = analyzers_for_languages()["fi"]
+    if analyzer.backend != "voikko":
+        pytest.skip("the Finnish spell checker is Voikko (libvoikko1 + voikko-fi)")
+    text = "Kirjasto tarjoaa tuolin ja pöydän jokaiselle."
+    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+    assert "tuoli" in index.word("tuolinn")  # a typo: respelt as the text's "tuolin"
+    # "tuulin" is also one edit from "tuolin", but it is a real word (the wind's): it stays itself.
+    assert "tuuli" in index.word("tuulin") and "tuoli" not in index.word("tuulin")
