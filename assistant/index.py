@@ -32,7 +32,7 @@ from assistant.embeddings import AssistantEmbeddings
 from assistant.lexical import Analyzer
 from assistant.vector_cache import CachedEmbeddings, VectorCache
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST = "manifest.json"
 SNAPSHOT = "serving.npz"
 VIEWS = "views.json"

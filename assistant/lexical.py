@@ -14,7 +14,9 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# A hyphenated compound ("e-kirjasto", "3D-tulostin", "e-books") is one word: split, its distinctive part
+# ("e") would be too short to keep and the rest ("kirjasto") a stopword, losing what the question is about.
+_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 PART = "~"  # marks a compound part ("myynti" in "kirjamyynti"): it matches, but for partial credit
 PART_CREDIT = 0.6
 SNOWBALL_NAMES = {"fi": "finnish", "sv": "swedish", "en": "english"}
@@ -98,6 +100,15 @@ class Analyzer:
     @lru_cache(maxsize=65536)
     def _word_terms(self, word: str) -> tuple[str, ...]:
         stop = STOPWORDS.get(self.language, frozenset())
+        if "-" in word:
+            # The whole compound, plus its parts for partial credit ("Helmet-kuntien" ~ "Helmet").
+            parts = {PART + t.lstrip(PART) for part in word.split("-") if len(part) > 1 for t in self._word_terms(part)}
+            whole = {self._stemmer.stemWord(word), word}
+            if self._voikko is not None:
+                with self._lock:
+                    analyses = self._voikko.analyze(word)
+                whole |= {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
+            return tuple(sorted((whole - stop) | parts))
         terms = {self._stemmer.stemWord(word)}
         if self._voikko is not None:
             with self._lock:

@@ -70,3 +70,20 @@ def test_a_finnish_word_the_spell_checker_knows_is_not_respelt():
     assert "tuoli" in index.word("tuolinn")  # a typo: respelt as the text's "tuolin"
     # "tuulin" is also one edit from "tuolin", but it is a real word (the wind's): it stays itself.
     assert "tuuli" in index.word("tuulin") and "tuoli" not in index.word("tuulin")
+
+
+@pytest.mark.parametrize("language, text, word, has_part", [
+    ("fi", "Rakentaako kirjasto e-kirjastoa?", "e-kirjastoa", False),  # "e" too short, "kirjasto" a stopword
+    ("fi", "Onko kirjastossa 3D-tulostinta?", "3d-tulostinta", True),
+    ("en", "Does the library lend e-books?", "e-books", True),
+    ("sv", "Lånar biblioteket ut e-böcker?", "e-böcker", True),
+])
+def test_a_hyphenated_compound_is_one_word_with_its_parts_for_partial_credit(language, text, word, has_part):
+    from assistant.chain import analyzers_for_languages
+    from assistant.lexical import PART
+
+    analyzer = analyzers_for_languages()[language]
+    assert word in analyzer.content_tokens(text)
+    terms = analyzer.word_terms(word)
+    assert any(not t.startswith(PART) and "-" in t for t in terms)  # the compound as a whole
+    assert any(t.startswith(PART) for t in terms) is has_part  # and its parts ("~book"), for partial credit
