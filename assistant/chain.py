@@ -28,7 +28,7 @@ from assistant.index import (
     staleness,
 )
 from assistant.language import detect_language, looks_like_supported_language
-from assistant.lexical import Analyzer
+from assistant.lexical import Analyzer, analysis_fingerprint
 from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, UnitRanker
 from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide
 
@@ -136,7 +136,7 @@ def ensure_index(
     progress=print_progress,
 ) -> LoadedIndex:
     """The index for this corpus and embedder, rebuilt (with a visible message) when missing or stale."""
-    expected = expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend)
+    expected = expected_manifest_fields(corpus, alignment, embedder.id, analysis_fingerprint(analyzers))
     if settings.chroma_host:
         return _ensure_remote_index(settings, corpus, alignment, embedder, analyzers, expected, rebuild, notify, progress)
     reason = "rebuild requested" if rebuild else staleness(settings.index_dir, expected)

@@ -29,7 +29,7 @@ import numpy as np
 from assistant.aligned import Alignment
 from assistant.corpus import Corpus
 from assistant.embeddings import AssistantEmbeddings
-from assistant.lexical import Analyzer
+from assistant.lexical import Analyzer, analysis_fingerprint
 from assistant.vector_cache import CachedEmbeddings, VectorCache
 
 SCHEMA_VERSION = 5
@@ -130,7 +130,7 @@ def staleness(index_dir: Path, expected: dict) -> str | None:
                 "corpus_fingerprint": "the corpus changed since the index was built",
                 "alignment_fingerprint": "the aligned translations changed since the index was built",
                 "embedder_id": f"the index was built with another embedder ({manifest.embedder_id})",
-                "lexical_backend": "the Finnish analyser changed since the index was built",
+                "lexical_backend": "the word analysis (Voikko or Snowball, tokenizer, stopwords) changed since the index was built",
             }[key]
     for name in (SNAPSHOT, VIEWS, manifest.chroma_dir):
         if not (index_dir / name).exists():
@@ -171,7 +171,7 @@ def build_index(
     os.replace(index_dir / (SNAPSHOT + ".tmp.npz"), index_dir / SNAPSHOT)
     _write_json(index_dir / VIEWS, {"views": [asdict(v) for v in views], "terms": terms})
     manifest = Manifest(
-        **expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend),
+        **expected_manifest_fields(corpus, alignment, embedder.id, analysis_fingerprint(analyzers)),
         chroma_dir=chroma_dir,
         snapshot_sha256=_sha256(index_dir / SNAPSHOT),
         views=len(views),

@@ -58,6 +58,22 @@ STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 
+def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
+    """What the index's stored terms depend on: each language's backend, the tokenizer and the stopwords.
+
+    Recorded in the index manifest, so changing any of them rebuilds the index instead of matching
+    questions against terms made the old way.
+    """
+    import hashlib
+
+    recipe = [_TOKEN.pattern, PART] + [
+        f"{language}:{analyzers[language].backend}:{' '.join(sorted(STOPWORDS.get(language, ())))}"
+        for language in sorted(analyzers)
+    ]
+    digest = hashlib.sha256("\n".join(recipe).encode("utf-8")).hexdigest()[:12]
+    return f"{analyzers['fi'].backend}:{digest}" if "fi" in analyzers else digest
+
+
 class Analyzer:
     """Turns text of one language into index terms. Thread-safe; Voikko calls are serialised."""
 

@@ -30,7 +30,7 @@ from assistant.index import (
     normalise_rows,
     view_terms,
 )
-from assistant.lexical import Analyzer
+from assistant.lexical import Analyzer, analysis_fingerprint
 
 MANIFEST_COLLECTION = "assistant_manifest"
 MANIFEST_ID = "manifest"
@@ -73,7 +73,7 @@ def publish(client, location: str, corpus: Corpus, alignment: Alignment, embedde
     views = build_views(corpus, alignment)
     _embed_into_chroma(client, views, embedder, progress)
     manifest = Manifest(
-        **expected_manifest_fields(corpus, alignment, embedder.id, analyzers["fi"].backend),
+        **expected_manifest_fields(corpus, alignment, embedder.id, analysis_fingerprint(analyzers)),
         chroma_dir=location,
         snapshot_sha256="",
         views=len(views),

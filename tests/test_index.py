@@ -154,3 +154,13 @@ def test_a_damaged_vector_cache_only_means_embedding_everything_again(fake_setti
     index, messages = _ensure(fake_settings, embedder, rebuild=True)
     assert embedder.embedded == len(index.views)
     assert any("Index built" in m for m in messages)
+
+
+def test_changed_word_analysis_makes_the_index_stale(fake_settings, monkeypatch):
+    from assistant import lexical
+
+    _ensure(fake_settings)
+    # The stored terms were made with these stopwords: a new list must not meet the old terms.
+    monkeypatch.setitem(lexical.STOPWORDS, "en", lexical.STOPWORDS["en"] | {"zebra"})
+    _, messages = _ensure(fake_settings)
+    assert any("word analysis" in m for m in messages)
