@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.config import Settings
-from assistant.contract import LANGUAGES, VERDICTS, Citation, Turn
+from assistant.contract import LANGUAGES, VERDICTS, Answer, Citation, Turn
 from assistant.feedback import FeedbackStore, eval_case
 from assistant.webapp import (
     CONCURRENCY_LIMIT,
@@ -89,6 +89,18 @@ def test_answer_schema_matches_the_contract_constants():
     schema = AnswerOut.model_json_schema()
     assert tuple(schema["properties"]["verdict"]["enum"]) == VERDICTS
     assert tuple(schema["properties"]["language"]["enum"]) == LANGUAGES
+
+
+def test_api_models_have_exactly_the_contracts_fields():
+    """The API's Pydantic models mirror `assistant.contract` (for OpenAPI and strict validation): a field
+    added to or renamed in the contract must change them too, or the CLI and API would disagree."""
+    from assistant.webapp import CitationOut
+
+    quote = citation("events")
+    answer = Answer("Q?", "fi", "yes", "Kyllä.", None, (quote,))
+    assert list(AnswerOut.model_fields) == list(answer.to_dict())
+    assert list(CitationOut.model_fields) == list(quote.to_dict())
+    assert AnswerOut.model_validate(answer.to_dict()).model_dump() == answer.to_dict()
 
 
 def test_ask_passes_history_oldest_first(client, web_fake):
