@@ -31,9 +31,17 @@ def test_e5_is_multilingual_and_prefixes_queries_and_passages():
     assert np.allclose(e5.embed_query("kirja"), e5.as_query_side().embed_documents(["kirja"])[0])
 
 
+class FixedLoad:
+    def __init__(self, cores: float):
+        self.cores = cores
+
+    def busy_cores(self) -> float:
+        return self.cores
+
+
 @pytest.mark.model
 def test_e5_uses_every_core_for_a_lone_query_and_one_per_query_under_concurrency():
-    e5 = E5Embeddings(alone_threads=2)
+    e5 = E5Embeddings(alone_threads=2, others_load=FixedLoad(0.0))
     assert e5._set_threads is not None, "the engine's OpenMP runtime was not found"
     question = "Järjestääkö kirjasto maksuttomia tapahtumia?"
     alone = e5.query_vector(question)
@@ -60,6 +68,19 @@ def test_e5_uses_every_core_for_a_lone_query_and_one_per_query_under_concurrency
     other.join()
     assert chosen == [2, 1]
     assert _cos(alone, concurrent) > 0.9999  # the thread count changes summation order only
+    e5._others_load = FixedLoad(1.0)  # another process holds a core: engine threads would wait for it
+    e5.query_vector(question)
+    assert chosen == [2, 1, 1]
+
+
+def test_others_load_is_busy_cpu_time_minus_our_own_per_second():
+    from assistant.embeddings import OthersLoad
+
+    samples = iter([(0.0, 100.0, 10.0), (1.0, 101.5, 10.5), (3.0, 101.5, 10.5)])
+    load = OthersLoad(interval=0.0, sample=lambda: next(samples))
+    assert load.busy_cores() == pytest.approx(1.0)  # 1.5 s busy in 1 s, 0.5 s of it ours
+    assert load.busy_cores() == 0.0
+    assert OthersLoad(sample=lambda: None).busy_cores() == float("inf")  # unknown: treated as busy
 
 
 @pytest.mark.model
