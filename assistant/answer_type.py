@@ -10,9 +10,11 @@ _AMOUNT_OR_TIME = re.compile(
     r"""
     \b(how\s+(much|many|long|often)|what\s+time|at\s+what\s+time|which\s+hours)\b
     | \b(what|when|which)\b.*\bopening\s+hours\b | \bopening\s+hours\b.*\b(sundays?|saturdays?|holidays?|today|tomorrow)\b
+    | \b(what\s+does\b.*\bcost|price\s+of|how\s+expensive)\b
     | \b(paljonko|kuinka\s+(paljon|monta|kauan|usein)|montako|mihin\s+aikaan|moneltako|monelta)\b
+    | \bmitä\b[^?]*\bmaksaa\b | \b(hinta|hinnat|hintaa|hinnasto)\b
     | \b(milloin|mitkä)\b.*\baukiolo | \baukioloaj\w*\b.*\b(sunnuntai\w*|lauantai\w*|pyhä\w*|tänään|huomenna)\b
-    | \b(hur\s+(mycket|många|länge|ofta)|hur\s+dags|vad\s+kostar|när\s+(öppnar|stänger))\b
+    | \b(hur\s+(mycket|många|länge|ofta)|hur\s+dags|vad\s+kostar|när\s+(öppnar|stänger)|priset|kostnaden)\b
     | \b(vilka|när)\b.*\böppettid | \böppettid\w*\b.*\b(söndag\w*|lördag\w*|helgdag\w*|idag|i\s+morgon)\b
     """,
     re.IGNORECASE | re.VERBOSE,

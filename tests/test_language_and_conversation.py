@@ -80,6 +80,12 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("Does the library keep long opening hours?", False),
         ("Pitääkö kirjaston digipalveluista maksaa?", False),
         ("Does the library sell books?", False),
+        ("What does a library card cost?", True),
+        ("Mitä kirjastokortti maksaa?", True),
+        ("Mikä on tulostamisen hinta?", True),
+        ("Vad är priset för en utskrift?", True),
+        ("Mitä maksullisia palveluja kirjasto tarjoaa?", False),
+        ("Does it cost anything to attend events?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):
