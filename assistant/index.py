@@ -16,10 +16,10 @@ import hashlib
 import json
 import os
 import shutil
-import zipfile
 import sys
 import time
 import uuid
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence

