@@ -16,7 +16,7 @@ from assistant.aligned import Alignment, load_alignment
 from assistant.compose import AnswerWriter
 from assistant.config import Settings, enforce_offline
 from assistant.contract import Answer, Turn
-from assistant.conversation import as_turns, context_for, focus_question, normalise_question
+from assistant.conversation import Context, as_turns, context_for, focus_question, normalise_question
 from assistant.corpus import Corpus, load_corpus
 from assistant.index import (
     IndexUnavailable,
@@ -38,7 +38,7 @@ class Prepared:
     question: str  # as asked, cleaned
     focus: str  # the part that asks
     language: str
-    context: str | None
+    context: Context | None
     supported: bool
 
 
@@ -104,7 +104,13 @@ class Assistant:
     def _retrieve_and_decide(self, prepared: Prepared) -> Decided:
         if not prepared.supported:
             return Decided(prepared, None, None)
-        retrieval = self.ranker.rank(prepared.focus, prepared.language, prepared.context)
+        context = prepared.context
+        retrieval = self.ranker.rank(
+            prepared.focus,
+            prepared.language,
+            context.text if context else None,
+            context_certain=context.certain if context else True,
+        )
         return Decided(prepared, retrieval, decide(retrieval, self.policy))
 
     def _write(self, decided: Decided) -> Answer:

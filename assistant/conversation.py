@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from assistant.contract import InputError, Turn
@@ -12,13 +13,20 @@ from assistant.contract import InputError, Turn
 _FOLLOW_UP_START = re.compile(
     r"^\s*(entä|entäs|mites|miten on|mutta|ja|ok|okei|"
     r"och|men|hur är det med|vad gäller|än|"
-    r"what about|how about|and|but|also|what if|same for|ok|okay)\b",
+    r"what about|how about|and|but|also|what if|same for|so|ok|okay)\b",
+    re.IGNORECASE,
+)
+# Words that point back at the earlier turn's topic ("who do they work with on *that*?", "kuka *sen* hoitaa?").
+# Only where they cannot be the dummy subject of a standalone question ("is it...", "finns det..."): in
+# English and Swedish at the end of the question, in Finnish anywhere (Finnish has no dummy pronoun).
+_ANAPHORA = re.compile(
+    r"\b(that|it|them|those|these|this|det|dem|dessa|detta|den|där)\W*(then|då|alltså)?\W*$|"
+    r"\b(sitä|siitä|siihen|sen|niitä|niistä|niihin|niillä|niiden|näitä|tätä|tästä|siellä|sinne)\b",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]{1,200}>|!?\[([^\]]*)\]\([^)]*\)", re.I | re.S)
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?]*")
 _MAX_CONTEXT_TURNS = 2
-_WORD = re.compile(r"\w+")
 
 MESSAGES = {
     "empty": "Please type a question.",
@@ -75,12 +83,24 @@ def focus_question(text: str) -> str:
     return text
 
 
-def context_for(question: str, history: Sequence[Turn]) -> str | None:
-    """Earlier user turns to read a follow-up against, or None when the question stands on its own."""
+@dataclass(frozen=True)
+class Context:
+    """The earlier user turns a question may continue.
+
+    `certain` when the wording says so (it opens like a follow-up, or points back with "that" / "sitä");
+    otherwise the question might stand on its own, and retrieval keeps the context only when it makes the
+    question match the document clearly better (a short "Myykö kirjasto kirjoja?" after an unrelated turn
+    is a new question, "entä lapsille?" is not).
+    """
+
+    text: str
+    certain: bool
+
+
+def context_for(question: str, history: Sequence[Turn]) -> Context | None:
+    """Earlier user turns to read a possible follow-up against, or None when there are none."""
     earlier = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not earlier:
         return None
-    words = _WORD.findall(question)
-    if not (_FOLLOW_UP_START.match(question) or len(words) <= 4):
-        return None
-    return " ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:])
+    certain = bool(_FOLLOW_UP_START.match(question) or _ANAPHORA.search(question))
+    return Context(" ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:]), certain)

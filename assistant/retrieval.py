@@ -32,6 +32,9 @@ class RetrievalWeights:
     # matches about as well, it is the better answer to "does the library do X".
     developing_offset: float = -0.01
     max_unknown_probes: int = 2  # unknown words whose support for the match is measured
+    # A question that only might continue the earlier turn does so when the earlier turn raises its best
+    # dense match by at least this much; otherwise it is a new question.
+    follow_up_gain: float = 0.05
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -122,15 +125,24 @@ class UnitRanker:
                 per_unit[unit] = coverage
         return per_unit, len(words), lex.unknown_words(words)
 
-    def rank(self, question: str, language: str, context: str | None = None) -> Retrieval:
-        """Rank units for the question; `context` (an earlier turn) is blended in for follow-ups."""
+    def rank(self, question: str, language: str, context: str | None = None, *, context_certain: bool = True) -> Retrieval:
+        """Rank units for the question; `context` (an earlier turn) is blended in for follow-ups.
+
+        When `context_certain` is false the question may stand on its own; the context is used only if it
+        makes the question match the document clearly better.
+        """
         unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
         dense = question_dense = self._dense(question)
         lexical, content_words, unknown = self._lexical_scores(question, language)
+        combined_dense = None
+        if context:
+            combined = f"{context} {question}"
+            combined_dense = self._dense(combined)
+            if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
+                context = None
         if context:
             w = self.weights.context_weight
-            combined = f"{context} {question}"
-            dense = (1 - w) * dense + w * self._dense(combined)
+            dense = (1 - w) * dense + w * combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lw = self.weights.context_lexical_weight
             lexical = (1 - lw) * lexical + lw * ctx_lexical

@@ -73,3 +73,26 @@ def test_follow_up_is_read_in_context(real_assistant):
     history = [{"role": "user", "content": "Järjestääkö kirjasto ilmaisia tapahtumia?"}]
     answer = real_assistant.ask("entä maksullisia?", history)
     assert answer.language == "fi" and answer.verdict == "no"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "earlier, question",
+    [
+        ("Var ligger biblioteket i Hertonäs?", "Ordnar biblioteket gratisevenemang?"),
+        ("Ska biblioteket upprätthålla en mångsidig samling som förnyas?", "Har biblioteket symaskiner?"),
+    ],
+)
+def test_a_new_question_after_an_unrelated_turn_is_answered_on_its_own(real_assistant, earlier, question):
+    # Short questions used to be read as follow-ups whatever they said, mixing in the earlier topic.
+    alone = real_assistant.ask(question)
+    in_chat = real_assistant.ask(question, [{"role": "user", "content": earlier}])
+    assert (in_chat.verdict, in_chat.citations) == (alone.verdict, alone.citations)
+
+
+@pytest.mark.model
+def test_a_follow_up_pointing_back_with_that_is_read_in_context(real_assistant):
+    history = [{"role": "user", "content": "Does the library offer digital help for seniors?"}]
+    answer = real_assistant.ask("Who do they work with on that?", history)
+    assert answer.verdict == "partnership"
+    assert "Enter ry" in answer.citations[0].quote

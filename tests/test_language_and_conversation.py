@@ -56,9 +56,31 @@ def test_focus_question_picks_the_question_out_of_an_injection_wrapper():
 
 def test_follow_up_gets_the_earlier_user_turn_as_context():
     history = [Turn("user", "Järjestääkö kirjasto ilmaisia tapahtumia?"), Turn("assistant", "Kyllä.")]
-    assert context_for("entä maksullisia?", history) == "Järjestääkö kirjasto ilmaisia tapahtumia?"
-    assert context_for("Voiko kirjastosta vuokrata tilan pitkäaikaiseen käyttöön yritykselle?", history) is None
+    context = context_for("entä maksullisia?", history)
+    assert context.text == "Järjestääkö kirjasto ilmaisia tapahtumia?" and context.certain
+    # Without a follow-up cue the question may stand on its own: retrieval decides by meaning.
+    assert not context_for("Voiko kirjastosta vuokrata tilan pitkäaikaiseen käyttöön yritykselle?", history).certain
     assert context_for("entä lapsille?", []) is None
+
+
+@pytest.mark.parametrize(
+    "question, certain",
+    [
+        ("Who do they work with on that?", True),
+        ("So who does?", True),
+        ("Samarbetar de med någon förening kring det?", True),
+        ("Vem gör det då?", True),
+        ("kuka sen sitten hoitaa?", True),
+        ("onko niillä yhteinen verkkokirjasto?", True),
+        # Dummy pronouns of standalone questions are not pointers back.
+        ("Is it true that the library sells books?", False),
+        ("Finns det parkering vid biblioteket?", False),
+        ("Myykö kirjasto kirjoja?", False),
+    ],
+)
+def test_words_that_point_back_make_a_certain_follow_up(question, certain):
+    history = [Turn("user", "Does the library offer digital help for seniors?")]
+    assert context_for(question, history).certain is certain
 
 
 def test_history_accepts_chat_messages_and_rejects_malformed_ones():
