@@ -34,6 +34,9 @@ OFFLINE_ENVIRONMENT = {
     "ANONYMIZED_TELEMETRY": "False",
     "ORT_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
+    # OpenTelemetry exporters come with chromadb; FastAPI would configure them from OTEL_* variables.
+    "OTEL_SDK_DISABLED": "true",
+    "FASTAPI_OTEL_AUTO_CONFIGURE": "false",
 }
 
 

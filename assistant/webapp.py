@@ -41,6 +41,7 @@ CONCURRENCY_LIMIT = 16  # simultaneous askers per Gradio event; asking is thread
 QUEUE_MAX_SIZE = 256  # waiting Gradio events per view before "queue full"
 MAX_BODY_BYTES = 64 * 1024  # JSON API request bodies
 KEEP_ALIVE_TIMEOUT_S = 5  # idle keep-alive connections are closed after this
+GRACEFUL_SHUTDOWN_S = 5  # open connections get this long to finish when the server stops
 MAX_CONNECTIONS = 512  # uvicorn answers 503 beyond this many connections and tasks at once
 MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 4000
@@ -435,5 +436,21 @@ def run_server(
     app = create_app(assistant, settings)
     print(f"Library assistant: staff view http://{host}:{port}/ · widget http://{host}:{port}/widget/ · "
           f"API docs http://{host}:{port}/docs", flush=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level=log_level, timeout_graceful_shutdown=5,
-                timeout_keep_alive=KEEP_ALIVE_TIMEOUT_S, limit_concurrency=MAX_CONNECTIONS)
+    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level=log_level,
+                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, timeout_keep_alive=KEEP_ALIVE_TIMEOUT_S,
+                            limit_concurrency=MAX_CONNECTIONS)
+    _server_class(uvicorn)(config).run()
+
+
+def _server_class(uvicorn):
+    class OneShutdownServer(uvicorn.Server):
+        """uvicorn reads a second SIGINT as "force quit": it skips the app's shutdown and its lifespan task is
+        cancelled, logged as an ERROR with a traceback. A signal to the whole process group right after Ctrl+C
+        (`timeout`, process managers) does exactly that. Shutdown is bounded by the graceful timeout anyway,
+        so a repeated signal only confirms the first."""
+
+        def handle_exit(self, sig, frame) -> None:
+            if not self.should_exit:
+                super().handle_exit(sig, frame)
+
+    return OneShutdownServer
