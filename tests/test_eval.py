@@ -16,7 +16,9 @@ from assistant.evaluation.metrics import (
     score_case,
     summarise,
     verdict_correct,
+    wilson_interval,
 )
+from assistant.evaluation.report import text_report
 
 DOC = "kirjastopalvelukokonaisuuden-tyonjaot.txt"
 
@@ -86,6 +88,17 @@ def test_summary_counts_not_covered_precision_and_recall():
     assert summary.not_covered_recall == 0.5 and summary.not_covered_precision == 0.5
     assert summary.confusion["not_covered"]["yes"] == 1
     assert floor_failures(summary, Floors()) != []
+    low, high = summary.intervals["not_covered_recall"]  # 1 of 2: hardly anything is known
+    assert low < 0.1 and high > 0.9
+    assert "95% interval" in text_report({"assistant": summary}, results)
+
+
+def test_wilson_interval_narrows_with_more_cases():
+    low, high = wilson_interval(90, 100)
+    assert (round(low, 3), round(high, 3)) == (0.826, 0.945)
+    assert wilson_interval(9, 10)[1] - wilson_interval(9, 10)[0] > high - low
+    assert wilson_interval(10, 10)[1] == 1.0 and wilson_interval(0, 10)[0] == 0.0
+    assert wilson_interval(0, 0) is None
 
 
 def test_gold_file_is_valid_and_split_about_thirty_percent(document):

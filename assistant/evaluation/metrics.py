@@ -72,6 +72,24 @@ def _rate(values: list[bool]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """95% Wilson score interval of a rate: how far the true rate may lie from the measured one.
+
+    With 126 test cases, 90% measured means anywhere from about 84% to 94%; evaluators need that
+    to judge whether a difference between runs, or from a target, is real.
+    """
+    if n == 0:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _interval(values: list[bool]) -> tuple[float, float] | None:
+    return wilson_interval(sum(values), len(values))
+
+
 @dataclass
 class Summary:
     n: int
@@ -84,6 +102,7 @@ class Summary:
     by_category: dict[str, dict]
     by_language: dict[str, dict]
     confusion: dict[str, dict[str, int]]
+    intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # 95% Wilson, per headline rate
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -105,21 +124,25 @@ def summarise(results: list[CaseResult]) -> Summary:
 
     predicted_nc = [r for r in results if r.answer["verdict"] == "not_covered"]
     gold_nc = [r for r in results if "not_covered" in r.case.verdicts]
+    outcomes = {
+        "verdict_accuracy": [r.verdict_ok for r in results],
+        "precise_citations": [r.citation_ok for r in results if r.citation_ok is not None],
+        "not_covered_precision": ["not_covered" in r.case.verdicts for r in predicted_nc],
+        "not_covered_recall": [r.answer["verdict"] == "not_covered" for r in gold_nc],
+        "language_accuracy": [r.language_ok for r in results],
+    }
     confusion: dict[str, dict[str, int]] = {g: {p: 0 for p in VERDICTS} for g in VERDICTS}
     for r in results:
         gold = r.answer["verdict"] if r.answer["verdict"] in r.case.verdicts else r.case.verdicts[0]
         confusion[gold][r.answer["verdict"]] += 1
     return Summary(
         n=len(results),
-        verdict_accuracy=_rate([r.verdict_ok for r in results]),
-        precise_citations=_rate([r.citation_ok for r in results if r.citation_ok is not None]),
-        not_covered_precision=_rate(["not_covered" in r.case.verdicts for r in predicted_nc]),
-        not_covered_recall=_rate([r.answer["verdict"] == "not_covered" for r in gold_nc]),
-        language_accuracy=_rate([r.language_ok for r in results]),
+        **{name: _rate(values) for name, values in outcomes.items()},
         non_verbatim_quotes=sum(1 for r in results if not r.verbatim_ok),
         by_category=group(lambda r: r.case.category),
         by_language=group(lambda r: r.case.language),
         confusion=confusion,
+        intervals={name: _interval(values) for name, values in outcomes.items()},
     )
 
 

@@ -21,17 +21,24 @@ def pct(value: float | None) -> str:
     return "  n/a" if value is None else f"{100 * value:5.1f}%"
 
 
+def interval(summary: Summary, key: str) -> str:
+    bounds = summary.intervals.get(key)
+    return "" if bounds is None else f"{100 * bounds[0]:.1f}-{100 * bounds[1]:.1f}%"
+
+
 def text_report(runs: Mapping[str, Summary], results: list[CaseResult], max_failures: int = 40) -> str:
     """Headline metrics per pipeline side by side, breakdowns for the first, its confusion matrix and failures."""
     names = list(runs)
     main = runs[names[0]]
     width = 24
     col = max(14, *(len(n) + 2 for n in names))
-    lines = [f"{'metric':<{width}}" + "".join(f"{n:>{col}}" for n in names)]
+    ci = f"95% interval ({names[0]})"
+    lines = [f"{'metric':<{width}}" + "".join(f"{n:>{col}}" for n in names) + f"  {ci}"]
     lines.append("-" * len(lines[0]))
     lines.append(f"{'cases':<{width}}" + "".join(f"{runs[n].n:>{col}}" for n in names))
     for key, label in HEADLINE:
-        lines.append(f"{label:<{width}}" + "".join(f"{pct(getattr(runs[n], key)):>{col}}" for n in names))
+        lines.append(f"{label:<{width}}" + "".join(f"{pct(getattr(runs[n], key)):>{col}}" for n in names)
+                     + f"  {interval(main, key)}")
     lines.append(f"{'non-verbatim quotes':<{width}}" + "".join(f"{runs[n].non_verbatim_quotes:>{col}}" for n in names))
     for title, table in (("language", "by_language"), ("category", "by_category")):
         lines += ["", f"{'by ' + title:<{width}}{'n':>5}" + "".join(f"{n + ' verdict':>{len(n) + 10}}{n + ' cite':>{len(n) + 8}}" for n in names)]
@@ -100,7 +107,8 @@ def html_report(title: str, runs: Mapping[str, Summary], results: list[CaseResul
     main = runs[names[0]]
     e = html.escape
     rows = "".join(
-        f"<tr><th scope='row'>{label}</th>" + "".join(f"<td>{pct(getattr(runs[n], key))}</td>" for n in names) + "</tr>"
+        f"<tr><th scope='row'>{label}</th>" + "".join(f"<td>{pct(getattr(runs[n], key))}</td>" for n in names)
+        + f"<td>{interval(main, key)}</td></tr>"
         for key, label in HEADLINE
     )
     rows += "<tr><th scope='row'>non-verbatim quotes</th>" + "".join(f"<td>{runs[n].non_verbatim_quotes}</td>" for n in names) + "</tr>"
@@ -130,7 +138,9 @@ def html_report(title: str, runs: Mapping[str, Summary], results: list[CaseResul
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#111}}table{{border-collapse:collapse;margin:1rem 0}}
 td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}</style></head>
 <body><h1>{e(title)}</h1><table>{meta_rows}</table>
-<h2>Headline</h2><table><tr><th>metric</th>{''.join(f'<th>{e(n)}</th>' for n in names)}</tr>{rows}</table>
+<h2>Headline</h2><table><tr><th>metric</th>{''.join(f'<th>{e(n)}</th>' for n in names)}<th>95% interval ({e(names[0])})</th></tr>{rows}</table>
+<p>The interval (Wilson score) is where the true rate plausibly lies given this many cases: a difference smaller
+than the interval's width may be chance.</p>
 <h2>Verdict confusion matrix ({e(names[0])}; rows gold, columns predicted)</h2>{_heatmap(main.confusion)}
 {breakdown}
 <h2>Failures of {e(names[0])} ({sum(1 for r in results if r.reasons)})</h2>
