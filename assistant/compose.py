@@ -117,22 +117,23 @@ class AnswerWriter:
         )
 
     def _statement(self, unit: Unit, language: str) -> str:
-        """What the document says: the whole sentence when it was cut at `vaan`, else the unit alone."""
+        whole = self._whole_sentence(unit, language)
+        return SAYS[language].format(text=whole) if whole else SAYS_UNTRANSLATED[language].format(text=unit.text)
+
+    def _text(self, unit: Unit, language: str) -> str:
+        return self._whole_sentence(unit, language) or f"\u201c{unit.text}\u201d"
+
+    def _whole_sentence(self, unit: Unit, language: str) -> str | None:
+        """What the document says, in the language: the whole sentence when it was cut at `vaan` (its second
+        half alone, "vaan vuokraa tiloja tapahtumajärjestäjille", does not say who does not do what), else
+        the unit alone. None when a translation is missing."""
         halves = self.corpus.sentence_units(unit)
         shown = halves if len(halves) <= 2 else [unit]
         if language == "fi":
             document = self.corpus.document(unit.source)
-            return SAYS["fi"].format(text=_sentence(document.text[shown[0].start : shown[-1].end]))
+            return _sentence(document.text[shown[0].start : shown[-1].end])
         translations = [self.alignment.translation(u.id, language) for u in shown]
-        if all(translations):
-            return SAYS[language].format(text=" ".join(_sentence(t) for t in translations))
-        return SAYS_UNTRANSLATED[language].format(text=unit.text)
-
-    def _text(self, unit: Unit, language: str) -> str:
-        if language == "fi":
-            return _sentence(unit.text)
-        translated = self.alignment.translation(unit.id, language)
-        return _sentence(translated) if translated else f"\u201c{unit.text}\u201d"
+        return " ".join(_sentence(t) for t in translations) if all(translations) else None
 
     def _actors(self, unit: Unit, language: str) -> str | None:
         if language != "fi":

@@ -1,0 +1,36 @@
+"""The answer text: what the document says, in the question's language, never half a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.aligned import load_alignment
+from assistant.compose import AnswerWriter
+from assistant.config import DEFAULT_CORPUS_DIR
+from assistant.retrieval import Evidence
+from assistant.verdict import Decision
+
+STEM = "kirjastopalvelukokonaisuuden-tyonjaot"
+
+
+@pytest.fixture(scope="module")
+def writer(corpus):
+    return AnswerWriter(corpus, load_alignment(DEFAULT_CORPUS_DIR, corpus), "https://www.helmet.fi")
+
+
+def evidence(corpus, suffix: str) -> Evidence:
+    return Evidence(corpus.unit(f"{STEM}#{suffix}"), 0.9, 0.9, 0.5)
+
+
+@pytest.mark.parametrize(
+    "language, first_half",
+    [("fi", "Kaupunginkirjasto ei itse järjestä maksullisia tapahtumia vaan vuokraa"), ("en", "paid events")],
+)
+def test_a_second_statement_cut_at_vaan_is_shown_as_its_whole_sentence(corpus, writer, language, first_half):
+    # Renting long term is not done (2.4-7); the next citation is the second half of the sentence before it,
+    # "vaan vuokraa tiloja tapahtumajärjestäjille", which alone does not say what the library does not do.
+    decision = Decision("no", (evidence(corpus, "2.4-7"), evidence(corpus, "2.4-6b")), 0.9, "test")
+    answer = writer.write("q", language, decision)
+    also = answer.answer.split("Lisäksi kuvauksessa sanotaan:" if language == "fi" else "also says:")[1]
+    assert first_half in also
+    assert [c.quote for c in answer.citations][1] == "vaan vuokraa tiloja tapahtumajärjestäjille."
