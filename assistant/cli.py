@@ -61,10 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="run the evaluation set and write a report")
     ev.add_argument("--set", dest="gold_set", help="gold set JSONL (default: evals/gold.jsonl)")
     ev.add_argument("--split", choices=["dev", "test", "all"], default="all")
-    ev.add_argument("--report", help="HTML report path (default: evals/report.html)")
+    ev.add_argument("--report", help="HTML report path (default: evals/reports/report.html)")
     ev.add_argument("--json-out", help="also write the metrics as JSON here")
     ev.add_argument("--no-baseline", action="store_true", help="skip the naive baseline pipeline")
     ev.add_argument("--no-floors", action="store_true", help="do not fail below the metric floors")
+    ev.add_argument(
+        "--floor",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="change one floor, e.g. verdict_accuracy=0.9 or non_verbatim_quotes=0 (repeatable; "
+        "defaults are issue 3's targets)",
+    )
 
     serve = sub.add_parser("serve", help="run the web app (staff view, widget, JSON API)")
     serve.add_argument("--host", default="127.0.0.1")

@@ -12,6 +12,7 @@ from assistant.evaluation.metrics import (
     Floors,
     citation_precise,
     floor_failures,
+    floors_from,
     quotes_verbatim,
     score_case,
     summarise,
@@ -128,3 +129,13 @@ def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(
     results = run_cases(lambda q, h: real_assistant.ask(q, h).to_dict(), cases, documents)
     summary = summarise(results)
     assert floor_failures(summary, REGRESSION_FLOORS) == []
+
+
+def test_floors_can_be_changed_one_by_one_and_bad_ones_are_explained():
+    floors = floors_from(["verdict_accuracy=0.8", "non_verbatim_quotes=2"])
+    assert floors.verdict_accuracy == 0.8 and floors.non_verbatim_quotes == 2
+    assert floors.precise_citations == Floors().precise_citations
+    for spec, message in (("verdict=0.9", "unknown floor"), ("verdict_accuracy=high", "needs a number"),
+                          ("verdict_accuracy=95", "fraction between 0 and 1")):
+        with pytest.raises(ValueError, match=message):
+            floors_from([spec])

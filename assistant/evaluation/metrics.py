@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Mapping
 
 from assistant.contract import VERDICTS
@@ -156,6 +156,25 @@ class Floors:
     not_covered_precision: float = 0.95
     language_accuracy: float = 1.0
     non_verbatim_quotes: int = 0
+
+
+def floors_from(specs: list[str], base: Floors = Floors()) -> Floors:
+    """Floors with `METRIC=VALUE` changes applied; ValueError with a readable message for a bad spec."""
+    names = [f.name for f in fields(Floors)]
+    changes: dict[str, float | int] = {}
+    for spec in specs:
+        name, _, raw = spec.partition("=")
+        name = name.strip()
+        if name not in names:
+            raise ValueError(f"unknown floor {name!r} in {spec!r}; known: {', '.join(names)}")
+        try:
+            value = int(raw) if name == "non_verbatim_quotes" else float(raw)
+        except ValueError:
+            raise ValueError(f"floor {spec!r} needs a number after '='") from None
+        if name != "non_verbatim_quotes" and not 0.0 <= value <= 1.0:
+            raise ValueError(f"floor {spec!r}: a rate floor is a fraction between 0 and 1 (0.95, not 95)")
+        changes[name] = value
+    return replace(base, **changes)
 
 
 def floor_failures(summary: Summary, floors: Floors) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from assistant.contract import InputError
 from assistant.evaluation.gold import DEFAULT_GOLD_SET, GoldCase, load_gold
-from assistant.evaluation.metrics import CaseResult, Floors, floor_failures, score_case, summarise
+from assistant.evaluation.metrics import CaseResult, floor_failures, floors_from, score_case, summarise
 from assistant.evaluation.report import html_report, text_report
 
 DEFAULT_REPORT = Path(__file__).resolve().parents[2] / "evals" / "reports" / "report.html"
@@ -35,6 +35,11 @@ def run_eval_command(settings, args) -> int:
     from assistant.chain import load_assistant
 
     gold_path = Path(args.gold_set) if args.gold_set else DEFAULT_GOLD_SET
+    try:
+        floors = floors_from(getattr(args, "floor", None) or [])
+    except ValueError as exc:
+        print(f"library-assistant: {exc}", file=sys.stderr)
+        return 2
     cases = load_gold(gold_path, args.split)
     if not cases:
         print(f"library-assistant: no cases in split {args.split!r} of {gold_path}", file=sys.stderr)
@@ -66,7 +71,7 @@ def run_eval_command(settings, args) -> int:
     print(f"\nHTML report: {report}")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({k: v.as_dict() for k, v in runs.items()}, indent=1), encoding="utf-8")
-    failures = floor_failures(runs["assistant"], Floors())
+    failures = floor_failures(runs["assistant"], floors)
     if failures and not args.no_floors:
         print("Below the floors: " + "; ".join(failures), file=sys.stderr)
         return 3
