@@ -18,6 +18,7 @@ from assistant.config import Settings, enforce_offline
 from assistant.contract import Answer, Turn
 from assistant.conversation import Context, as_turns, context_for, focus_question, normalise_question
 from assistant.corpus import Corpus, load_corpus
+from assistant.coverage import CoverageModel, load_coverage_model
 from assistant.index import (
     IndexUnavailable,
     LoadedIndex,
@@ -58,11 +59,13 @@ class Assistant:
         writer: AnswerWriter,
         *,
         policy: VerdictPolicy = DEFAULT_POLICY,
+        coverage: CoverageModel | None = None,
         max_question_chars: int = 500,
     ):
         self.ranker = ranker
         self.writer = writer
         self.policy = policy
+        self.coverage = coverage
         self.max_question_chars = max_question_chars
 
     @functools.cached_property
@@ -111,7 +114,7 @@ class Assistant:
             context.text if context else None,
             context_certain=context.certain if context else True,
         )
-        return Decided(prepared, retrieval, decide(retrieval, self.policy))
+        return Decided(prepared, retrieval, decide(retrieval, self.policy, self.coverage))
 
     def _write(self, decided: Decided) -> Answer:
         if decided.decision is None:
@@ -177,6 +180,7 @@ def load_assistant(
     embedder=None,
     weights: RetrievalWeights = DEFAULT_WEIGHTS,
     policy: VerdictPolicy = DEFAULT_POLICY,
+    use_coverage_model: bool = True,
     notify: Notify = _stderr,
     progress=print_progress,
 ) -> Assistant:
@@ -194,4 +198,6 @@ def load_assistant(
     index = ensure_index(settings, corpus, alignment, embedder, analyzers, notify=notify, progress=progress)
     ranker = UnitRanker(index, corpus, embedder, analyzers, weights)
     writer = AnswerWriter(corpus, alignment, settings.referral_url)
-    return Assistant(ranker, writer, policy=policy, max_question_chars=settings.max_question_chars)
+    # The fitted coverage model applies to the embedder it was fitted for; others use the rule gate.
+    coverage = load_coverage_model(embedder.id) if use_coverage_model else None
+    return Assistant(ranker, writer, policy=policy, coverage=coverage, max_question_chars=settings.max_question_chars)

@@ -49,6 +49,20 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class MatchProfile:
+    """How the question alone matched the document's views: the shape of the similarities, not just the top.
+
+    A question the document answers usually matches one unit's own text clearly; one it does not answer
+    tends to match only a generated question, or many units about equally.
+    """
+
+    top_text_view: float  # best similarity of the top unit's text views (Finnish text and its translations)
+    top_question_view: float  # ... of its generated questions
+    best_text_view: float  # best similarity of any unit's text view
+    top_gap5: float  # best unit's similarity minus the fifth best's
+
+
+@dataclass(frozen=True)
 class Retrieval:
     """Ranked evidence plus what the question itself looked like to the lexical side."""
 
@@ -56,6 +70,7 @@ class Retrieval:
     content_words: int
     unknown_words: int
     asks_amount_or_time: bool = False
+    profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -107,13 +122,29 @@ class UnitRanker:
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
-    def _dense(self, text: str) -> np.ndarray:
+    def _view_similarities(self, text: str) -> np.ndarray:
         query = np.asarray(self.embedder.query_vector(text), dtype=np.float32)
-        sims = self._vectors @ query
-        sims = sims + self.weights.question_view_bonus * self._is_question
+        return self._vectors @ query
+
+    def _per_unit(self, view_similarities: np.ndarray) -> np.ndarray:
+        sims = view_similarities + self.weights.question_view_bonus * self._is_question
         per_unit = np.full(len(self.units), -1.0, dtype=np.float32)
         np.maximum.at(per_unit, self._view_unit, sims)
         return per_unit
+
+    def _dense(self, text: str) -> np.ndarray:
+        return self._per_unit(self._view_similarities(text))
+
+    def _profile(self, view_similarities: np.ndarray, per_unit: np.ndarray, top: int) -> MatchProfile:
+        mine = self._view_unit == top
+        texts, questions = mine & ~self._is_question, mine & self._is_question
+        ordered = np.sort(per_unit)[::-1]
+        return MatchProfile(
+            top_text_view=float(view_similarities[texts].max()) if texts.any() else -1.0,
+            top_question_view=float(view_similarities[questions].max()) if questions.any() else -1.0,
+            best_text_view=float(view_similarities[~self._is_question].max()),
+            top_gap5=float(ordered[0] - ordered[min(4, len(ordered) - 1)]),
+        )
 
     def _lexical_scores(self, text: str, language: str) -> tuple[np.ndarray, int, int]:
         lex, view_units = self._lexical[language]
@@ -132,7 +163,8 @@ class UnitRanker:
         makes the question match the document clearly better.
         """
         unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
-        dense = question_dense = self._dense(question)
+        question_views = self._view_similarities(question)
+        dense = question_dense = self._per_unit(question_views)
         lexical, content_words, unknown = self._lexical_scores(question, language)
         combined_dense = None
         if context:
@@ -166,6 +198,7 @@ class UnitRanker:
             unknown_words=unknown,
             support_probe=word_support if unknown_tokens else None,
             asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
+            profile=self._profile(question_views, question_dense, int(top)),
         )
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer_type import states_amount_or_time
+from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.retrieval import Evidence, Retrieval
 
 
 @dataclass(frozen=True, kw_only=True)
 class VerdictPolicy:
-    """Thresholds of the coverage gate. Tuned on the dev split only."""
+    """Thresholds of the rule gate (used when no coverage model fits the embedder). Tuned on the dev split only."""
 
     strong_dense: float = 0.88  # dense similarity that is enough on its own
     min_dense: float = 0.85  # below this nothing counts as covered
@@ -40,24 +41,38 @@ class Decision:
     reason: str
 
 
-def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY) -> Decision:
+def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
     """Pick the verdict and the evidence to cite."""
     if not retrieval.ranked:
         return Decision("not_covered", (), 0.0, "no evidence")
     top = retrieval.ranked[0]
-    covered, reason = _covered(top, retrieval, policy)
+    covered, reason = _answerable(top, retrieval)
+    if covered:
+        covered, reason = _covered_by_model(retrieval, coverage) if coverage else _covered(top, retrieval, policy)
     if not covered:
         return Decision("not_covered", (), top.score, reason)
     verdict = VERDICT_OF_MODALITY[top.unit.modality]
     return Decision(verdict, _citations(retrieval, policy), top.score, reason)
 
 
-def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tuple[bool, str]:
-    # Every test must pass; the ones on unknown words come last because they cost query embeddings.
+def _answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
     if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
     if retrieval.asks_amount_or_time and not states_amount_or_time(top.unit.text):
         return False, "the question asks for an amount or a time, which the description does not state"
+    return True, ""
+
+
+def _covered_by_model(retrieval: Retrieval, coverage: CoverageModel) -> tuple[bool, str]:
+    features = coverage_features(retrieval)
+    p = coverage.not_covered_probability(features)
+    if p >= coverage.threshold:
+        return False, f"probably not covered ({p:.2f}): " + "; ".join(coverage.reasons(features))
+    return True, f"covered (not-covered probability {p:.2f})"
+
+
+def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tuple[bool, str]:
+    # Every test must pass; the ones on unknown words come last because they cost query embeddings.
     if top.dense < policy.min_dense:
         return False, "weak semantic match"
     if top.dense < policy.strong_dense and top.lexical < policy.min_lexical:

@@ -1,0 +1,164 @@
+"""Coverage: does the description answer the question at all? A small logistic model over retrieval signals.
+
+e5 similarities are bunched, and no one threshold tells "answered" from "not answered": an unrelated
+sentence scores 0.78, a paraphrase 0.90. Several weak signals together do better than thresholds on each:
+how well the best unit's own text matched, how much of the question the document's words cover, how many
+of the question's words the document never uses and whether the match rests on them, and how clearly
+the best unit stands out. Their weights are fitted on the dev split of the gold set
+(`python -m assistant.evaluation.fit_coverage`), for one embedder: similarities of another model mean
+something else, so a model fitted for a different embedder is not used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from assistant.retrieval import Retrieval
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "coverage_model.json"
+
+# Signal name -> what it measures, for explanations ("low ..." / "high ...").
+FEATURES: dict[str, str] = {
+    "dense": "semantic similarity of the best unit",
+    "lexical": "share of the question's words the best unit mentions",
+    "dense_margin": "lead of the best unit over the next",
+    "unknown_share": "share of the question's words the document never uses",
+    "min_word_support": "support of the match from its weakest word unknown to the document",
+    "max_word_support": "support of the match from its strongest word unknown to the document",
+    "has_unknown_words": "presence of words the document never uses",
+    "content_words": "number of content words in the question",
+    "top_text_view": "similarity of the best unit's own text",
+    "top_question_view": "similarity of the best unit's generated questions",
+    "best_text_view": "best similarity of any text of the document",
+    "top_gap5": "lead of the best unit over the fifth",
+}
+NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is known (has_unknown_words says so)
+
+
+def coverage_features(retrieval: Retrieval) -> dict[str, float]:
+    """The signals of one retrieval, by name. Runs the unknown-word probes (query embeddings) if any."""
+    top = retrieval.ranked[0]
+    others = [e.dense for e in retrieval.ranked[1:]]
+    support = [s for _, s in retrieval.unknown_word_support]
+    profile = retrieval.profile
+    if profile is None:
+        raise ValueError("the retrieval has no match profile")
+    return {
+        "dense": top.dense,
+        "lexical": top.lexical,
+        "dense_margin": top.dense - max(others, default=top.dense),
+        "unknown_share": retrieval.unknown_words / max(retrieval.content_words, 1),
+        "min_word_support": min(support, default=NO_UNKNOWN_WORD_SUPPORT),
+        "max_word_support": max(support, default=NO_UNKNOWN_WORD_SUPPORT),
+        "has_unknown_words": float(bool(support)),
+        "content_words": float(retrieval.content_words),
+        "top_text_view": profile.top_text_view,
+        "top_question_view": profile.top_question_view,
+        "best_text_view": profile.best_text_view,
+        "top_gap5": profile.top_gap5,
+    }
+
+
+@dataclass(frozen=True)
+class CoverageModel:
+    """Logistic regression on standardised signals: the probability that the question is *not* covered."""
+
+    embedder_id: str
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+    trained_on: str = ""
+
+    def not_covered_probability(self, features: Mapping[str, float]) -> float:
+        z = self.bias + sum(w * c for w, c in zip(self.weights, self._standardised(features)))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def reasons(self, features: Mapping[str, float], count: int = 2) -> list[str]:
+        """The signals that pushed most toward "not covered", as words ("low similarity of ...")."""
+        standardised = self._standardised(features)
+        pushes = sorted(
+            ((w * c, name, c) for name, w, c in zip(self.features, self.weights, standardised)), key=lambda t: -t[0]
+        )
+        return [f"{'high' if c > 0 else 'low'} {FEATURES.get(name, name)}" for push, name, c in pushes[:count] if push > 0]
+
+    def _standardised(self, features: Mapping[str, float]) -> list[float]:
+        return [(features[name] - m) / s for name, m, s in zip(self.features, self.mean, self.scale)]
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "CoverageModel":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("features", "mean", "scale", "weights"):
+            data[key] = tuple(data[key])
+        model = cls(**data)
+        if not (len(model.features) == len(model.mean) == len(model.scale) == len(model.weights)):
+            raise ValueError(f"{path}: features, mean, scale and weights differ in length")
+        unknown = set(model.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"{path}: unknown signals {sorted(unknown)}")
+        return model
+
+
+def load_coverage_model(embedder_id: str, path: Path = DEFAULT_MODEL_PATH) -> CoverageModel | None:
+    """The fitted model for this embedder, or None (missing, unreadable, or fitted for another embedder)."""
+    try:
+        model = CoverageModel.load(path)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return model if model.embedder_id == embedder_id else None
+
+
+def fit_coverage_model(
+    rows: Sequence[Mapping[str, float]],
+    not_covered: Sequence[bool],
+    *,
+    embedder_id: str,
+    features: Sequence[str] = tuple(FEATURES),
+    l2: float = 1.0,
+    threshold: float = 0.5,
+    trained_on: str = "",
+) -> CoverageModel:
+    """L2-regularised logistic regression by Newton's method (deterministic; the bias is not penalised).
+
+    `l2` is the inverse of scikit-learn's C on the summed log-loss, so l2=1.0 matches C=1.0.
+    """
+    x = np.array([[row[name] for name in features] for row in rows], dtype=np.float64)
+    y = np.array(not_covered, dtype=np.float64)
+    if len(x) == 0 or y.min() == y.max():
+        raise ValueError("fitting needs examples of both covered and not covered questions")
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    design = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    beta = np.zeros(design.shape[1])
+    penalty = np.full(design.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
+        gradient = design.T @ (p - y) + penalty * beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return CoverageModel(
+        embedder_id=embedder_id,
+        features=tuple(features),
+        mean=tuple(round(float(v), 8) for v in mean),
+        scale=tuple(round(float(v), 8) for v in scale),
+        weights=tuple(round(float(v), 8) for v in beta[:-1]),
+        bias=round(float(beta[-1]), 8),
+        threshold=threshold,
+        trained_on=trained_on,
+    )

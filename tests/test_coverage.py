@@ -1,0 +1,84 @@
+"""The coverage model: fitting, applying, storing, and that the committed one is the fit of today's pipeline."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from assistant.coverage import (
+    DEFAULT_MODEL_PATH,
+    FEATURES,
+    CoverageModel,
+    fit_coverage_model,
+    load_coverage_model,
+)
+
+NAMES = ("dense", "unknown_share")
+
+
+def synthetic(n: int = 200, seed: int = 7):
+    """Not covered when the match is weak and many words are unknown, with noise."""
+    rng = random.Random(seed)
+    rows, labels = [], []
+    for _ in range(n):
+        dense, share = rng.uniform(0.8, 1.0), rng.uniform(0.0, 1.0)
+        rows.append({"dense": dense, "unknown_share": share})
+        labels.append(share - 5 * (dense - 0.9) + rng.gauss(0, 0.1) > 0.5)
+    return rows, labels
+
+
+def test_fitted_model_separates_what_it_was_fitted_on_and_reads_signals_the_right_way():
+    rows, labels = synthetic()
+    model = fit_coverage_model(rows, labels, embedder_id="fake", features=NAMES)
+    predicted = [model.not_covered_probability(r) >= 0.5 for r in rows]
+    assert sum(p == t for p, t in zip(predicted, labels)) / len(rows) > 0.9
+    weights = dict(zip(model.features, model.weights))
+    assert weights["dense"] < 0 < weights["unknown_share"]
+    assert model.reasons({"dense": 0.8, "unknown_share": 1.0}) == [
+        "high " + FEATURES["unknown_share"], "low " + FEATURES["dense"]]
+
+
+def test_fitting_is_deterministic_and_needs_both_kinds_of_question():
+    rows, labels = synthetic()
+    assert fit_coverage_model(rows, labels, embedder_id="x", features=NAMES) == fit_coverage_model(
+        rows, labels, embedder_id="x", features=NAMES)
+    with pytest.raises(ValueError, match="both"):
+        fit_coverage_model(rows, [True] * len(rows), embedder_id="x", features=NAMES)
+
+
+def test_a_model_is_used_only_for_the_embedder_it_was_fitted_for(tmp_path):
+    rows, labels = synthetic()
+    path = tmp_path / "model.json"
+    model = fit_coverage_model(rows, labels, embedder_id="e5-test", features=NAMES)
+    model.save(path)
+    assert load_coverage_model("e5-test", path) == model
+    assert load_coverage_model("another-model", path) is None
+    assert load_coverage_model("e5-test", tmp_path / "missing.json") is None
+    path.write_text("{not json", encoding="utf-8")
+    assert load_coverage_model("e5-test", path) is None
+    broken = json.loads(json.dumps(model.__dict__, default=list))
+    broken["features"] = ["dense", "shoe_size"]
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    assert load_coverage_model("e5-test", path) is None
+
+
+def test_committed_model_uses_known_signals():
+    model = CoverageModel.load(DEFAULT_MODEL_PATH)
+    assert set(model.features) <= set(FEATURES) and model.trained_on.startswith("gold.jsonl split dev")
+
+
+@pytest.mark.model
+def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev(real_assistant):
+    """Signals change when retrieval changes; then the model must be fitted again
+    (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
+    from assistant.evaluation.fit_coverage import training_rows
+    from assistant.evaluation.gold import DEFAULT_GOLD_SET, load_gold
+
+    committed = CoverageModel.load(DEFAULT_MODEL_PATH)
+    assert real_assistant.coverage == committed  # the e5 assistant uses it
+    rows, labels = training_rows(real_assistant, load_gold(DEFAULT_GOLD_SET, "dev"))
+    refit = fit_coverage_model(rows, labels, embedder_id=committed.embedder_id, features=committed.features)
+    assert refit.weights == pytest.approx(committed.weights, abs=0.02)
+    assert refit.bias == pytest.approx(committed.bias, abs=0.02)
