@@ -46,7 +46,7 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
     if not retrieval.ranked:
         return Decision("not_covered", (), 0.0, "no evidence")
     top = retrieval.ranked[0]
-    covered, reason = _answerable(top, retrieval)
+    covered, reason = answerable(top, retrieval)
     if covered:
         covered, reason = _covered_by_model(retrieval, coverage) if coverage else _covered(top, retrieval, policy)
     if not covered:
@@ -55,7 +55,7 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
     return Decision(verdict, _citations(retrieval, policy), top.score, reason)
 
 
-def _answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
+def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
     if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
     if retrieval.asks_amount_or_time and not states_amount_or_time(top.unit.text):

@@ -24,7 +24,7 @@ FOLDS = 5
 
 def training_rows(assistant, cases: Sequence[GoldCase]) -> tuple[list[dict[str, float]], list[bool]]:
     """Signals and labels of the cases the coverage model decides (the meaning checks leave them open)."""
-    from assistant.verdict import _answerable
+    from assistant.verdict import answerable  # the meaning checks decide these before any model
 
     rows, labels = [], []
     for case in cases:
@@ -32,7 +32,7 @@ def training_rows(assistant, cases: Sequence[GoldCase]) -> tuple[list[dict[str, 
             continue  # either answer is right: no label to learn from
         decided = assistant.explain(case.question, list(case.history))
         retrieval = decided.retrieval
-        if retrieval is None or not retrieval.ranked or not _answerable(retrieval.ranked[0], retrieval)[0]:
+        if retrieval is None or not retrieval.ranked or not answerable(retrieval.ranked[0], retrieval)[0]:
             continue
         rows.append(coverage_features(retrieval))
         labels.append(case.verdicts == ("not_covered",))
