@@ -436,10 +436,17 @@ def run_server(
     app = create_app(assistant, settings)
     print(f"Library assistant: staff view http://{host}:{port}/ · widget http://{host}:{port}/widget/ · "
           f"API docs http://{host}:{port}/docs", flush=True)
-    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level=log_level,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, timeout_keep_alive=KEEP_ALIVE_TIMEOUT_S,
-                            limit_concurrency=MAX_CONNECTIONS)
-    _server_class(uvicorn)(config).run()
+    _server_class(uvicorn)(server_config(app, host, port, log_level=log_level)).run()
+
+
+def server_config(app, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, log_level: str = "info"):
+    """uvicorn's settings: bounded keep-alive and connections, a graceful-shutdown limit, and no access log
+    (client addresses stay out of logs)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, access_log=False, log_level=log_level,
+                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, timeout_keep_alive=KEEP_ALIVE_TIMEOUT_S,
+                          limit_concurrency=MAX_CONNECTIONS)
 
 
 def _server_class(uvicorn):

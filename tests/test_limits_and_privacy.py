@@ -88,15 +88,12 @@ def test_slow_answer_times_out_with_a_message(tmp_path):
     assert response.status_code == 503 and "took too long" in response.json()["error"]
 
 
-def test_uvicorn_runs_with_timeouts_and_a_connection_limit(monkeypatch, tmp_path):
-    import uvicorn
+def test_uvicorn_runs_with_timeouts_and_a_connection_limit(tmp_path):
+    from assistant.webapp import server_config
 
-    from assistant.webapp import run_server
-
-    seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs))
-    run_server(FakeAssistant(), Settings(data_dir=tmp_path), port=7999)
-    assert seen["timeout_keep_alive"] <= 10 and seen["limit_concurrency"] >= 64 and seen["access_log"] is False
+    config = server_config(create_app(FakeAssistant(), Settings(data_dir=tmp_path)), port=7999)
+    assert config.port == 7999 and config.timeout_keep_alive <= 10 and config.limit_concurrency >= 64
+    assert config.access_log is False and config.timeout_graceful_shutdown is not None
 
 
 # --- Privacy ------------------------------------------------------------------------------------------------

@@ -539,8 +539,14 @@ def test_run_server_serves_on_loopback_without_access_log(monkeypatch, tmp_path)
 
     from assistant.webapp import run_server
 
-    seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs, app=app))
+    served = []
+    # The server's run loop is the one thing replaced: everything run_server builds before it is real.
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets=None: served.append(server))
     run_server(FakeAssistant(), Settings(data_dir=tmp_path), port=7999)
-    assert seen["host"] == "127.0.0.1" and seen["port"] == 7999 and seen["access_log"] is False
-    assert seen["app"].state.assistant is not None
+    (server,) = served
+    config = server.config
+    assert config.host == "127.0.0.1" and config.port == 7999 and config.access_log is False
+    assert config.app.state.assistant is not None
+    server.handle_exit(2, None)
+    server.handle_exit(2, None)  # a repeated signal confirms the first instead of forcing a quit
+    assert server.should_exit and not server.force_exit
