@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.answer_type import asks_for_amount_or_time
+from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
 from assistant.index import LoadedIndex
@@ -70,6 +70,7 @@ class Retrieval:
     content_words: int
     unknown_words: int
     asks_amount_or_time: bool = False
+    asks_contact_detail: bool = False
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
@@ -198,6 +199,7 @@ class UnitRanker:
             unknown_words=unknown,
             support_probe=word_support if unknown_tokens else None,
             asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
+            asks_contact_detail=asks_for_contact_detail(f"{context or ''} {question}"),
             profile=self._profile(question_views, question_dense, int(top)),
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer_type import states_amount_or_time
+from assistant.answer_type import states_amount_or_time, states_contact_detail
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.retrieval import Evidence, Retrieval
@@ -60,6 +60,8 @@ def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
         return False, "only the title matched"
     if retrieval.asks_amount_or_time and not states_amount_or_time(top.unit.text):
         return False, "the question asks for an amount or a time, which the description does not state"
+    if retrieval.asks_contact_detail and not states_contact_detail(top.unit.text):
+        return False, "the question asks for a contact detail, which the description does not state"
     return True, ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import asks_for_amount_or_time, states_amount_or_time
+from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail, states_amount_or_time, states_contact_detail
 from assistant.contract import InputError, Turn
 from assistant.conversation import as_turns, context_for, focus_question, normalise_question
 from assistant.language import detect_language, looks_like_supported_language
@@ -108,10 +108,31 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("Vad är priset för en utskrift?", True),
         ("Mitä maksullisia palveluja kirjasto tarjoaa?", False),
         ("Does it cost anything to attend events?", False),
+        ("Kuinka pitkä laina-aika on?", True),
     ],
 )
 def test_amount_or_time_questions(question, expected):
     assert asks_for_amount_or_time(question) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What is the phone number of the central library?", True),
+    ("What is the address of Oodi?", True),
+    ("Mikä on kirjaston sähköpostiosoite?", True),
+    ("Missä osoitteessa Kallion kirjasto on?", True),
+    ("Vad är telefonnumret till kundtjänsten?", True),
+    ("Vilken adress har biblioteket?", True),
+    ("Does the library address low reading skills?", False),  # the verb
+    ("Mitä kirjaston tehtävät osoittavat?", False),  # "osoittaa", to show
+    ("Does the library sell books?", False),
+])
+def test_contact_detail_questions(question, expected):
+    assert asks_for_contact_detail(question) is expected
+
+
+def test_a_contact_detail_is_stated_only_with_a_number_or_an_e_mail():
+    assert not states_contact_detail("Asiakasviestintää hoidetaan osin yhteistyössä.")
+    assert states_contact_detail("Puhelin 09 310 85000") and states_contact_detail("kirjasto@hel.fi")
 
 
 @pytest.mark.parametrize("text, expected", [
