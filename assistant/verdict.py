@@ -27,6 +27,7 @@ class VerdictPolicy:
     understood_word_support: float = 0.02  # an unknown word this supportive counts as understood
     min_unknown_word_support: float = -0.02  # an unknown word the match rests on less than this -> not covered
     second_opinion_margin: float = 0.02  # a differently-labelled unit this close is mentioned too
+    continuation_margin: float = 0.08  # the runner-up from the same section with the same label, this close, is cited too
     max_citations: int = 3
 
 
@@ -101,14 +102,21 @@ def _citations(retrieval: Retrieval, policy: VerdictPolicy) -> tuple[Evidence, .
     halves = _sentence_units(retrieval, top)
     if len(halves) == 2:
         cited.append(next(e for e in halves if e is not top))
+    runner_up = retrieval.ranked[1] if len(retrieval.ranked) > 1 else None
     for e in retrieval.ranked[1:]:
         if len(cited) >= policy.max_citations:
             break
         if e in cited:
             continue
-        if top.score - e.score <= policy.second_opinion_margin:
+        close = top.score - e.score
+        if close <= policy.second_opinion_margin or (e is runner_up and _continues(top, e) and close <= policy.continuation_margin):
             cited.append(e)
     return tuple(cited)
+
+
+def _continues(top: Evidence, other: Evidence) -> bool:
+    """Another statement of the same section and label: it backs the same answer, often with the detail asked."""
+    return other.unit.section == top.unit.section and other.unit.modality is top.unit.modality
 
 
 def _sentence_units(retrieval: Retrieval, evidence: Evidence) -> list[Evidence]:

@@ -1,0 +1,35 @@
+"""Which statements a verdict cites: the best one, its other half, a close differently-labelled one, and a
+close one of the same section and label that continues it."""
+
+from __future__ import annotations
+
+from assistant.retrieval import Evidence, Retrieval
+from assistant.verdict import decide
+
+STEM = "kirjastopalvelukokonaisuuden-tyonjaot"
+
+
+def ranked(corpus, *scored: tuple[str, float]) -> Retrieval:
+    evidence = tuple(Evidence(corpus.unit(f"{STEM}#{suffix}"), score, 0.95, 0.8) for suffix, score in scored)
+    return Retrieval(ranked=evidence, content_words=4, unknown_words=0)
+
+
+def cited(decision) -> list[str]:
+    return [e.unit.id.split("#")[1] for e in decision.evidence]
+
+
+def test_the_next_statement_of_the_same_section_and_label_is_cited_when_close(corpus):
+    # The e-library project (3-4) and who funds it (3-5) are both "developing" statements of section 3.
+    decision = decide(ranked(corpus, ("3-4", 1.07), ("3-5", 1.01), ("2.3-2", 0.91)))
+    assert decision.verdict == "developing" and cited(decision) == ["3-4", "3-5"]
+
+
+def test_a_statement_of_the_same_section_far_behind_is_not_cited(corpus):
+    decision = decide(ranked(corpus, ("3-4", 1.07), ("3-5", 0.95)))
+    assert cited(decision) == ["3-4"]
+
+
+def test_a_close_runner_up_with_another_label_is_cited_only_within_the_second_opinion_margin(corpus):
+    # 2.3-2 (partners) behind 3-4 (developing) by 0.05: not a continuation, and too far for a second opinion.
+    assert cited(decide(ranked(corpus, ("3-4", 1.07), ("2.3-2", 1.02)))) == ["3-4"]
+    assert cited(decide(ranked(corpus, ("3-4", 1.07), ("2.3-2", 1.06)))) == ["3-4", "2.3-2"]
