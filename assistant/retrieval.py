@@ -7,6 +7,7 @@ question's own language: an ungated lexical ranking hurts cross-lingual question
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -71,6 +72,7 @@ class Retrieval:
     unknown_words: int
     asks_amount_or_time: bool = False
     asks_contact_detail: bool = False
+    unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Oodi", "Kindle")
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
@@ -163,7 +165,8 @@ class UnitRanker:
         When `context_certain` is false the question may stand on its own; the context is used only if it
         makes the question match the document clearly better.
         """
-        unknown_tokens = self._lexical[language][0].unknown_tokens(question)[: self.weights.max_unknown_probes]
+        all_unknown = self._lexical[language][0].unknown_tokens(question)
+        unknown_tokens = all_unknown[: self.weights.max_unknown_probes]
         question_views = self._view_similarities(question)
         dense = question_dense = self._per_unit(question_views)
         lexical, content_words, unknown = self._lexical_scores(question, language)
@@ -200,11 +203,27 @@ class UnitRanker:
             support_probe=word_support if unknown_tokens else None,
             asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
             asks_contact_detail=asks_for_contact_detail(f"{context or ''} {question}"),
+            unknown_names=names_among(question, all_unknown),
             profile=self._profile(question_views, question_dense, int(top)),
         )
 
 
-def _drop_word(text: str, word: str) -> str:
-    import re
+_WORD = re.compile(r"\w[\w-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\W_]*(\w)")
 
+
+def names_among(question: str, words: list[str]) -> tuple[str, ...]:
+    """Those of `words` (lower-case) that the question writes with a capital initial inside a sentence:
+    names ("Oodi", "Kindlellä"). A question in capitals has none; an acronym ("DVD") is not counted."""
+    wanted = {w.lower() for w in words}
+    if not wanted or question.isupper():
+        return ()
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(question)}
+    return tuple(
+        m.group() for m in _WORD.finditer(question)
+        if m.start() not in starts and m.group()[0].isupper() and not m.group().isupper() and m.group().lower() in wanted
+    )
+
+
+def _drop_word(text: str, word: str) -> str:
     return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text).split())

@@ -143,3 +143,18 @@ def test_a_contact_detail_is_stated_only_with_a_number_or_an_e_mail():
 ])
 def test_a_statute_number_is_not_an_amount_or_a_time(text, expected):
     assert states_amount_or_time(text) is expected
+
+
+@pytest.mark.parametrize("question, unknown, names", [
+    ("Onko Oodissa sauna?", ["oodissa", "sauna"], ("Oodissa",)),
+    ("and can I read them on a Kindle?", ["kindle"], ("Kindle",)),
+    ("Oodi: is there a sauna? Sauna please", ["oodi", "sauna"], ()),  # capitals that start a sentence
+    ("IS THERE A SAUNA IN OODI", ["oodi", "sauna"], ()),  # shouting is not naming
+    ("Does the DVD work?", ["dvd"], ()),  # an acronym may be any word
+    ("is there a sauna in oodi", ["oodi", "sauna"], ()),
+    ("Does the library cooperate with Enter ry?", [], ()),  # a name the document mentions is known
+])
+def test_names_are_unknown_words_written_with_a_capital_inside_a_sentence(question, unknown, names):
+    from assistant.retrieval import names_among
+
+    assert names_among(question, unknown) == names
