@@ -41,7 +41,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         någon något några alla där här då nu än även ju väl inga ingen inget finns själv själva sig sina sitt sin
         bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
         sant verkligen egentligen så bara vill ville veta säga kanske nog typ alltså liksom stämmer rätt
-        okej hej mycket många gång sak saker
+        okej hej mycket många gång sak saker ut upp bort
         """.split()
     ),
     "en": frozenset(
@@ -52,7 +52,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         also too any some all no yes library libraries city helsinki please thanks true really actually s t
         anyone someone something anything so just guys guy get got like want wanted know tell correct right
         ok okay yeah hi hey thing things way lot lots kind sort maybe perhaps sure still even ever already
-        always never much many once whats what's
+        always never much many once whats what's off out up away
         """.split()
     ),
 }
