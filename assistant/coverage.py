@@ -37,7 +37,7 @@ FEATURES: dict[str, str] = {
     "top_question_view": "similarity of the best unit's generated questions",
     "best_text_view": "best similarity of any text of the document",
     "top_gap5": "lead of the best unit over the fifth",
-    "unknown_name": "a name the document never mentions",
+    "unknown_name": "presence of a name the document never mentions",
 }
 NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is known (has_unknown_words says so)
 

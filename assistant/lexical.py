@@ -41,7 +41,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         någon något några alla där här då nu än även ju väl inga ingen inget finns själv själva sig sina sitt sin
         bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
         sant verkligen egentligen så bara vill ville veta säga kanske nog typ alltså liksom stämmer rätt
-        okej hej mycket många gång sak saker ut upp bort
+        okej hej mycket många gång sak saker ut upp bort vid
         """.split()
     ),
     "en": frozenset(
@@ -56,6 +56,25 @@ STOPWORDS: dict[str, frozenset[str]] = {
         """.split()
     ),
 }
+
+# The library's branches, by the names residents use. A question about "Oodi" or "Kallion kirjasto" is a
+# question about the library, which the description covers as a whole: like "kirjasto" itself, the name
+# carries no topic (and must not read as a subject the description never mentions). Finnish names are
+# matched through Voikko's base forms ("Oodissa", "Kalliossa").
+_FINNISH_BRANCHES = """
+    oodi keskustakirjasto pääkirjasto lähikirjasto arabianranta etelä-haaga haaga herttoniemi itäkeskus jakomäki
+    jätkäsaari kalasatama kallio kannelmäki kontula koskela laajasalo lauttasaari malmi maunula munkkiniemi
+    myllypuro oulunkylä paloheinä pasila pihlajamäki pikku huopalahti pitäjänmäki puistola pukinmäki
+    rikhardinkatu roihuvuori suomenlinna suutarila tapanila tapulikaupunki töölö vallila viikki vuosaari
+"""
+_SWEDISH_BRANCHES = """
+    oodi centrumbiblioteket huvudbiblioteket arabiastranden södra haga hertonäs östra centrum jakobacka busholmen
+    fiskehamnen berghäll berghälls gårdsbacka forsby degerö drumsö malm åggelby munksnäs kvarnbäcken
+    bocksbacka böle lillhoplax sockenbacka parkstad rikardsgatan kasberget sveaborg skomakarböle mosabacka
+    stapelstaden tölö vallgård vik nordsjö
+"""
+for _language, _names in (("fi", _FINNISH_BRANCHES), ("en", _FINNISH_BRANCHES), ("sv", _SWEDISH_BRANCHES + _FINNISH_BRANCHES)):
+    STOPWORDS[_language] = STOPWORDS[_language] | frozenset(_names.split())
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:

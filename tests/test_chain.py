@@ -62,6 +62,25 @@ def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdic
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "question, verdict",
+    [
+        # A branch is the library: what the description says of the library holds for it.
+        ("Does Oodi organise free events?", "yes"),
+        ("Lainaako Kallion kirjasto kirjoja?", "yes"),
+        ("Ordnar Berghälls bibliotek gratis evenemang?", "yes"),
+        # ... and a branch's own details are still not in the description.
+        ("Onko Oodissa sauna?", "not_covered"),
+        ("Finns det parkering vid Oodi?", "not_covered"),
+        # A name that is no branch is a subject the description never mentions.
+        ("Can I read e-books on a Kindle?", "not_covered"),
+    ],
+)
+def test_a_question_about_a_branch_is_about_the_library(real_assistant, question, verdict):
+    assert real_assistant.ask(question).verdict == verdict
+
+
+@pytest.mark.model
 def test_no_answer_names_who_does_it_instead(real_assistant):
     answer = real_assistant.ask("Does the library teach basic literacy?")
     assert answer.verdict == "no"
