@@ -57,6 +57,13 @@ STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# "The library" as people say it in chat: slang and the inflected forms the lists above lack.
+_LIBRARY_WORDS = {
+    "fi": "kirkkis kirjis kirkkiksessä kirkkiksestä kirkkikseen kirjiksessä kirjiksestä kirjikseen",
+    "sv": "biblan bibban bibblan bibbla biblioteken bibliotekens dom",
+    "en": "lib libs librarys",
+}
+
 # The library's branches, by the names residents use. A question about "Oodi" or "Kallion kirjasto" is a
 # question about the library, which the description covers as a whole: like "kirjasto" itself, the name
 # carries no topic (and must not read as a subject the description never mentions). Finnish names are
@@ -73,8 +80,11 @@ _SWEDISH_BRANCHES = """
     bocksbacka böle lillhoplax sockenbacka parkstad rikardsgatan kasberget sveaborg skomakarböle mosabacka
     stapelstaden tölö vallgård vik nordsjö
 """
-for _language, _names in (("fi", _FINNISH_BRANCHES), ("en", _FINNISH_BRANCHES), ("sv", _SWEDISH_BRANCHES + _FINNISH_BRANCHES)):
-    STOPWORDS[_language] = STOPWORDS[_language] | frozenset(_names.split())
+_BRANCHES = {"fi": _FINNISH_BRANCHES, "en": _FINNISH_BRANCHES, "sv": _SWEDISH_BRANCHES + _FINNISH_BRANCHES}
+STOPWORDS = {
+    language: words | frozenset(_LIBRARY_WORDS[language].split()) | frozenset(_BRANCHES[language].split())
+    for language, words in STOPWORDS.items()
+}
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:

@@ -74,6 +74,9 @@ def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdic
         ("Finns det parkering vid Oodi?", "not_covered"),
         # A name that is no branch is a subject the description never mentions.
         ("Can I read e-books on a Kindle?", "not_covered"),
+        # Chat words for the library are the library too.
+        ("säljer dom böcker på biblan?", "no"),
+        ("does the lib sell books", "no"),
     ],
 )
 def test_a_question_about_a_branch_is_about_the_library(real_assistant, question, verdict):
