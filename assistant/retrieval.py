@@ -72,7 +72,7 @@ class Retrieval:
     unknown_words: int
     asks_amount_or_time: bool = False
     asks_contact_detail: bool = False
-    unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Oodi", "Kindle")
+    unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Kindle", "Hufvudstadsbladet")
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
@@ -214,7 +214,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\W_]*(\w)")
 
 def names_among(question: str, words: list[str]) -> tuple[str, ...]:
     """Those of `words` (lower-case) that the question writes with a capital initial inside a sentence:
-    names ("Oodi", "Kindlellä"). A question in capitals has none; an acronym ("DVD") is not counted."""
+    names ("Kindle", "Kindlellä"). A question in capitals has none; an acronym ("DVD") is not counted."""
     wanted = {w.lower() for w in words}
     if not wanted or question.isupper():
         return ()

@@ -108,8 +108,9 @@ def _citations(retrieval: Retrieval, policy: VerdictPolicy) -> tuple[Evidence, .
             break
         if e in cited:
             continue
-        close = top.score - e.score
-        if close <= policy.second_opinion_margin or (e is runner_up and _continues(top, e) and close <= policy.continuation_margin):
+        behind = top.score - e.score
+        continues = e is runner_up and _continues(top, e) and behind <= policy.continuation_margin
+        if behind <= policy.second_opinion_margin or continues:
             cited.append(e)
     return tuple(cited)
 
