@@ -50,3 +50,21 @@ def states_contact_detail(text: str) -> bool:
 
 def states_amount_or_time(text: str) -> bool:
     return bool(_NUMBER.search(_STATUTE_NUMBER.sub(" ", text)))
+
+
+# Each kind of fact the description never states: how to recognise the question, and the evidence that would
+# state one after all. Checked in order; the first kind the question asks for is the one named.
+_UNSTATED_FACTS = (
+    ("an amount or a time", asks_for_amount_or_time, states_amount_or_time),
+    ("a contact detail", asks_for_contact_detail, states_contact_detail),
+)
+
+
+def fact_asked_for(question: str) -> str | None:
+    """The kind of fact ("an amount or a time", "a contact detail") the question asks for, if any."""
+    return next((kind for kind, asks, _ in _UNSTATED_FACTS if asks(question)), None)
+
+
+def states_fact(kind: str, text: str) -> bool:
+    """Whether the text states a fact of this kind."""
+    return next(states for name, _, states in _UNSTATED_FACTS if name == kind)(text)

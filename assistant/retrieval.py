@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail
+from assistant.answer_type import fact_asked_for
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
 from assistant.index import LoadedIndex
@@ -70,8 +70,7 @@ class Retrieval:
     ranked: tuple[Evidence, ...]
     content_words: int
     unknown_words: int
-    asks_amount_or_time: bool = False
-    asks_contact_detail: bool = False
+    asks_for: str | None = None  # a kind of fact the description never states ("an amount or a time")
     unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Kindle", "Hufvudstadsbladet")
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
@@ -201,8 +200,7 @@ class UnitRanker:
             content_words=content_words,
             unknown_words=unknown,
             support_probe=word_support if unknown_tokens else None,
-            asks_amount_or_time=asks_for_amount_or_time(f"{context or ''} {question}"),
-            asks_contact_detail=asks_for_contact_detail(f"{context or ''} {question}"),
+            asks_for=fact_asked_for(f"{context or ''} {question}"),
             unknown_names=names_among(question, all_unknown),
             profile=self._profile(question_views, question_dense, int(top)),
         )

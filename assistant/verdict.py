@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer_type import states_amount_or_time, states_contact_detail
+from assistant.answer_type import states_fact
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.retrieval import Evidence, Retrieval
@@ -59,10 +59,8 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
 def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
     if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
-    if retrieval.asks_amount_or_time and not states_amount_or_time(top.unit.text):
-        return False, "the question asks for an amount or a time, which the description does not state"
-    if retrieval.asks_contact_detail and not states_contact_detail(top.unit.text):
-        return False, "the question asks for a contact detail, which the description does not state"
+    if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text):
+        return False, f"the question asks for {retrieval.asks_for}, which the description does not state"
     return True, ""
 
 

@@ -130,6 +130,16 @@ def test_contact_detail_questions(question, expected):
     assert asks_for_contact_detail(question) is expected
 
 
+def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
+    from assistant.answer_type import fact_asked_for, states_fact
+
+    assert fact_asked_for("Does the library sell books?") is None
+    assert fact_asked_for("Mihin aikaan Oodi aukeaa?") == "an amount or a time"
+    assert fact_asked_for("Vad är telefonnumret till kundtjänsten?") == "a contact detail"
+    assert not states_fact("a contact detail", "Asiakasviestintää hoidetaan osin yhteistyössä.")
+    assert states_fact("an amount or a time", "Kirjasto on auki 8-22.")
+
+
 def test_a_contact_detail_is_stated_only_with_a_number_or_an_e_mail():
     assert not states_contact_detail("Asiakasviestintää hoidetaan osin yhteistyössä.")
     assert states_contact_detail("Puhelin 09 310 85000") and states_contact_detail("kirjasto@hel.fi")
