@@ -9,6 +9,7 @@ import re
 _AMOUNT_OR_TIME = re.compile(
     r"""
     \b(how\s+(much|many|long|often)|what\s+time|at\s+what\s+time|which\s+hours)\b
+    | ^\W*(when|milloin|när)\b   # a question that opens with "when" asks for a date or a time ("when will ... be ready")
     | \b(what|when|which)\b.*\bopening\s+hours\b | \bopening\s+hours\b.*\b(sundays?|saturdays?|holidays?|today|tomorrow)\b
     | \b(what\s+does\b.*\bcost|price\s+of|how\s+expensive)\b
     | \b(paljonko|(kuinka|miten)\s+(paljon|monta|kauan|usein|pitkä\w*)|montako|mihin\s+aikaan|moneltako|monelta)\b

@@ -70,15 +70,72 @@ def test_committed_model_uses_known_signals():
 
 
 @pytest.mark.model
-def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev(real_assistant):
+def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_training_questions(real_assistant):
     """Signals change when retrieval changes; then the model must be fitted again
     (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
-    from assistant.evaluation.fit_coverage import training_rows
+    from assistant.evaluation.fit_coverage import load_training_questions, training_question_rows, training_rows
     from assistant.evaluation.gold import DEFAULT_GOLD_SET, load_gold
 
     committed = CoverageModel.load(DEFAULT_MODEL_PATH)
     assert real_assistant.coverage == committed  # the e5 assistant uses it
     rows, labels = training_rows(real_assistant, load_gold(DEFAULT_GOLD_SET, "dev"))
-    refit = fit_coverage_model(rows, labels, embedder_id=committed.embedder_id, features=committed.features)
+    extra_rows, extra_labels = training_question_rows(real_assistant, load_training_questions())
+    refit = fit_coverage_model(
+        rows + extra_rows, labels + extra_labels, embedder_id=committed.embedder_id, features=committed.features
+    )
     assert refit.weights == pytest.approx(committed.weights, abs=0.02)
     assert refit.bias == pytest.approx(committed.bias, abs=0.02)
+
+
+@pytest.mark.model
+def test_no_training_question_restates_a_held_out_test_question(real_assistant):
+    """The training questions were written without seeing the gold set, but people ask the same things: any
+    that came within 0.95 e5 similarity of a test question was dropped, so the test split stays unseen."""
+    import numpy as np
+
+    from assistant.evaluation.fit_coverage import load_training_questions
+    from assistant.evaluation.gold import DEFAULT_GOLD_SET, load_gold
+
+    embedder = real_assistant.ranker.embedder
+    held_out = np.array([embedder.query_vector(c.question) for c in load_gold(DEFAULT_GOLD_SET, "test")])
+    training = load_training_questions()
+    assert len(training) >= 200
+    closest = [float((held_out @ np.asarray(embedder.query_vector(q.question))).max()) for q in training]
+    assert max(closest) < 0.95
+
+
+def test_training_questions_are_read_and_checked(tmp_path):
+    from assistant.evaluation.fit_coverage import load_training_questions
+    from assistant.evaluation.gold import GoldSetError
+
+    path = tmp_path / "training.jsonl"
+    good = [
+        {"id": "t-1", "language": "en", "question": "Does the library sell coffee?", "covered": False, "sections": []},
+        {"id": "t-2", "language": "fi", "question": "Myykö kirjasto kirjoja?", "covered": True, "sections": ["2.4"]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in good) + "\n\n", encoding="utf-8")
+    questions = load_training_questions(path)
+    assert [(q.id, q.covered, q.sections) for q in questions] == [("t-1", False, ()), ("t-2", True, ("2.4",))]
+
+    for broken, message in [
+        ({**good[0], "covered": "no"}, "non-boolean"),
+        ({**good[0], "id": "t-2"}, "duplicate"),
+        ({**good[1], "id": "t-3", "sections": []}, "sections"),
+        ({"id": "t-3", "question": "?"}, "KeyError"),
+    ]:
+        path.write_text("\n".join(json.dumps(r) for r in good[1:] + [broken]), encoding="utf-8")
+        with pytest.raises(GoldSetError, match=message):
+            load_training_questions(path)
+
+
+def test_cross_validation_scores_only_the_dev_rows_but_fits_on_the_training_questions_too():
+    from assistant.evaluation.fit_coverage import cross_validated
+
+    rows, labels = synthetic(n=20, seed=3)
+    extra_rows, extra_labels = synthetic(n=400, seed=4)
+    alone = cross_validated(rows, labels, l2=1.0, features=NAMES)
+    helped = cross_validated(rows, labels, l2=1.0, features=NAMES, always_fitted_on=(extra_rows, extra_labels))
+    assert helped["accuracy"] >= alone["accuracy"]
+    # Contradicting training questions (every label flipped) pull the held-out dev folds down.
+    flipped = cross_validated(rows, labels, l2=1.0, features=NAMES, always_fitted_on=(extra_rows, [not v for v in extra_labels]))
+    assert flipped["accuracy"] < alone["accuracy"]

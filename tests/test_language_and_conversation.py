@@ -109,6 +109,11 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("Mitä maksullisia palveluja kirjasto tarjoaa?", False),
         ("Does it cost anything to attend events?", False),
         ("Kuinka pitkä laina-aika on?", True),
+        ("When will the joint e-library be ready?", True),
+        ("Milloin kirjasto on perustettu?", True),
+        ("När öppnar Oodi?", True),
+        ("Går det att komma in i biblioteket när personalen inte är på plats?", False),
+        ("Can I get in when the staff have gone home?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):
