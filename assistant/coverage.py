@@ -4,9 +4,9 @@ e5 similarities are bunched, and no one threshold tells "answered" from "not ans
 sentence scores 0.78, a paraphrase 0.90. Several weak signals together do better than thresholds on each:
 how well the best unit's own text matched, how much of the question the document's words cover, how many
 of the question's words the document never uses and whether the match rests on them, and how clearly
-the best unit stands out. Their weights are fitted on the dev split of the gold set
-and on training questions written apart from it (`python -m assistant.evaluation.fit_coverage`), for one embedder: similarities of another model mean
-something else, so a model fitted for a different embedder is not used.
+the best unit stands out. Their weights are fitted on the dev split of the gold set and on training
+questions written apart from it (`python -m assistant.evaluation.fit_coverage`), for one embedder:
+similarities of another model mean something else, so a model fitted for a different embedder is not used.
 """
 
 from __future__ import annotations
