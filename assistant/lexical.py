@@ -266,11 +266,23 @@ class LexicalIndex:
         return frozenset(self._respelt(token))
 
     def _respelt(self, token: str) -> set[str]:
+        close = self.spelling(token)
+        return self.analyzer.word_terms(close or token)
+
+    @lru_cache(maxsize=65536)
+    def spelling(self, token: str) -> str | None:
+        """The word the documents use that this unknown word is a typo of ("libary" -> "library"), or None."""
         terms = self.analyzer.word_terms(token)
         if not terms or self._known(terms) or len(token) < 5 or self.analyzer.is_dictionary_word(token):
-            return terms
-        close = closest_spelling(token.lower(), self._surfaces)
-        return self.analyzer.word_terms(close) if close else terms
+            return None
+        return closest_spelling(token.lower(), self._surfaces)
+
+    def respelt(self, text: str) -> str:
+        """The text with its typos of the documents' words corrected; the text itself when there are none."""
+        fixes = {t: close for t in self.analyzer.content_tokens(text) if (close := self.spelling(t))}
+        if not fixes:
+            return text
+        return re.sub(r"[^\W_]+(?:-[^\W_]+)*", lambda m: fixes.get(m.group().lower(), m.group()), text)
 
     def query_words(self, text: str) -> list[set[str]]:
         return [terms for token in self.analyzer.content_tokens(text) if (terms := self.word(token))]

@@ -164,15 +164,19 @@ class UnitRanker:
         When `context_certain` is false the question may stand on its own; the context is used only if it
         makes the question match the document clearly better.
         """
-        all_unknown = self._lexical[language][0].unknown_tokens(question)
+        lex = self._lexical[language][0]
+        all_unknown = lex.unknown_tokens(question)
         unknown_tokens = all_unknown[: self.weights.max_unknown_probes]
-        question_views = self._view_similarities(question)
+        # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads
+        # typos as other words, so it gets the question with the document's spelling.
+        meant = lex.respelt(question)
+        question_views = self._view_similarities(meant)
         dense = question_dense = self._per_unit(question_views)
         lexical, content_words, unknown = self._lexical_scores(question, language)
         combined_dense = None
         if context:
             combined = f"{context} {question}"
-            combined_dense = self._dense(combined)
+            combined_dense = self._dense(f"{context} {meant}")
             if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
                 context = None
         if context:
@@ -190,7 +194,7 @@ class UnitRanker:
             # How much each unknown word adds to the best unit's similarity: a word the match does not rest
             # on ("bike" in "can I borrow a bike") is a topic the best unit does not speak about.
             return tuple(
-                (w, float(question_dense[top] - self._dense(_drop_word(question, w))[top])) for w in unknown_tokens
+                (w, float(question_dense[top] - self._dense(_drop_word(meant, w))[top])) for w in unknown_tokens
             )
         ranked = tuple(
             Evidence(self.units[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in order

@@ -87,3 +87,34 @@ def test_a_hyphenated_compound_is_one_word_with_its_parts_for_partial_credit(lan
     terms = analyzer.word_terms(word)
     assert any(not t.startswith(PART) and "-" in t for t in terms)  # the compound as a whole
     assert any(t.startswith(PART) for t in terms) is has_part  # and its parts ("~book"), for partial credit
+
+
+def test_a_question_is_respelt_with_the_documents_words_before_its_meaning_is_read():
+    from assistant.lexical import Analyzer, LexicalIndex
+
+    analyzer = Analyzer("en")
+    text = "The library may organise free exhibitions and rents spaces to event organisers."
+    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+    assert index.respelt("Does the libary orgnaise free exhibitons?") == "Does the library organise free exhibitions?"
+    assert index.respelt("Does the library sell coffee?") == "Does the library sell coffee?"  # nothing to fix
+    assert index.respelt("Can I park here?") == "Can I park here?"  # short and unknown: left as it is
+
+
+def test_the_ranker_embeds_the_respelt_question(fake_settings):
+    """The dense side sees the document's spelling; the lexical side already corrected typos on its own."""
+    from assistant.chain import load_assistant
+    from assistant.fakes import HashingEmbeddings
+
+    class Recording(HashingEmbeddings):
+        def __init__(self):
+            super().__init__()
+            self.queries: list[str] = []
+
+        def query_vector(self, text):
+            self.queries.append(text)
+            return super().query_vector(text)
+
+    embedder = Recording()
+    assistant = load_assistant(fake_settings, embedder=embedder, notify=lambda message: None, progress=None)
+    assistant.ask("does the libary organise free exhibitons")
+    assert embedder.queries[0] == "does the library organise free exhibitions"
