@@ -38,6 +38,7 @@ FEATURES: dict[str, str] = {
     "best_text_view": "best similarity of any text of the document",
     "top_gap5": "lead of the best unit over the fifth",
     "unknown_name": "presence of a name the document never mentions",
+    "branch_name": "mention of one of the library's branches",
 }
 NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is known (has_unknown_words says so)
 
@@ -64,6 +65,7 @@ def coverage_features(retrieval: Retrieval) -> dict[str, float]:
         "best_text_view": profile.best_text_view,
         "top_gap5": profile.top_gap5,
         "unknown_name": float(bool(retrieval.unknown_names)),
+        "branch_name": float(retrieval.names_a_branch),
     }
 
 

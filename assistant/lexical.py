@@ -85,6 +85,15 @@ STOPWORDS = {
     language: words | frozenset(_LIBRARY_WORDS[language].split()) | frozenset(_BRANCHES[language].split())
     for language, words in STOPWORDS.items()
 }
+_BRANCH_WORDS = {language: frozenset(names.split()) for language, names in _BRANCHES.items()}
+# "The library" in the case the branch name had ("Oodissa" -> "kirjastossa"), by Voikko's case names.
+_FINNISH_LIBRARY_FORMS = {
+    "nimento": "kirjasto", "omanto": "kirjaston", "osanto": "kirjastoa", "sisaolento": "kirjastossa",
+    "sisaeronto": "kirjastosta", "sisatulento": "kirjastoon", "ulkoolento": "kirjastolla", "ulkoeronto": "kirjastolta",
+    "ulkotulento": "kirjastolle", "olento": "kirjastona", "tulento": "kirjastoksi",
+}
+_THE_LIBRARY = {"fi": "kirjasto", "sv": "biblioteket", "en": "the library"}
+_LIBRARY_NOUNS = re.compile(r"(kirjasto|lähikirjasto|bibliotek|library|branch)\w*$", re.IGNORECASE)
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
@@ -118,6 +127,47 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         return [t.lower() for t in _TOKEN.findall(text)]
+
+    def branches_as_library(self, text: str) -> str:
+        """The text with the library's branch names read as "the library", as the lexical side reads them.
+
+        e5 does not know "Oodi" or "Kallio" and matches "Does Oodi organise free events?" much less well than
+        the same question about the library, though the description answers both. "Kallion kirjasto" keeps
+        just "kirjasto"; a lone name becomes the library, in its case in Finnish ("Oodissa" -> "kirjastossa").
+        """
+        names = _BRANCH_WORDS.get(self.language, frozenset())
+        matches = list(_TOKEN.finditer(text))
+        out, last = [], 0
+        for i, m in enumerate(matches):
+            case = self._branch_case(m.group(), names)
+            if case is None:
+                continue
+            following = matches[i + 1].group() if i + 1 < len(matches) else ""
+            if following and (self._branch_case(following, names) is not None or _LIBRARY_NOUNS.match(following)):
+                replacement = ""  # "Kallion kirjasto", "pikku Huopalahti": the next word carries it
+            elif self.language == "fi":
+                replacement = _FINNISH_LIBRARY_FORMS.get(case, _THE_LIBRARY["fi"])
+            else:
+                replacement = _THE_LIBRARY.get(self.language, m.group())
+            out.append(text[last:m.start()] + replacement)
+            last = m.end()
+        if not out:
+            return text
+        return " ".join(("".join(out) + text[last:]).split())
+
+    def names_a_branch(self, text: str) -> bool:
+        names = _BRANCH_WORDS.get(self.language, frozenset())
+        return any(self._branch_case(m.group(), names) is not None for m in _TOKEN.finditer(text))
+
+    def _branch_case(self, token: str, names: frozenset[str]) -> str | None:
+        """The token's grammatical case if it is a branch name ("nimento" outside Finnish), else None."""
+        word = token.lower()
+        if word in names:
+            return next((a.get("SIJAMUOTO") for a in self._analyses(token) if a.get("SIJAMUOTO")), "nimento")
+        for analysis in self._analyses(token):
+            if (analysis.get("BASEFORM") or "").lower() in names:
+                return analysis.get("SIJAMUOTO") or "nimento"
+        return None
 
     def content_tokens(self, text: str) -> list[str]:
         stop = STOPWORDS.get(self.language, frozenset())

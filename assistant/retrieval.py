@@ -72,6 +72,7 @@ class Retrieval:
     unknown_words: int
     asks_for: str | None = None  # a kind of fact the description never states ("an amount or a time")
     unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Kindle", "Hufvudstadsbladet")
+    names_a_branch: bool = False  # the question names one of the library's branches ("Oodi", "Kallion kirjasto")
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
@@ -171,8 +172,9 @@ class UnitRanker:
         all_unknown = lex.unknown_tokens(question)
         unknown_tokens = all_unknown[: self.weights.max_unknown_probes]
         # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads
-        # typos as other words, so it gets the question with the document's spelling.
-        meant = lex.respelt(question)
+        # typos as other words, so it gets the question with the document's spelling, and branch names
+        # (which it does not know) as the library.
+        meant = self.analyzers[language].branches_as_library(lex.respelt(question))
         question_views = self._view_similarities(meant)
         dense = question_dense = self._per_unit(question_views)
         lexical, content_words, unknown = self._lexical_scores(question, language)
@@ -209,6 +211,7 @@ class UnitRanker:
             support_probe=word_support if unknown_tokens else None,
             asks_for=fact_asked_for(f"{context or ''} {question}"),
             unknown_names=names_among(question, all_unknown),
+            names_a_branch=self.analyzers[language].names_a_branch(question),
             profile=self._profile(question_views, question_dense, int(top)),
         )
 

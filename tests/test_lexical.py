@@ -118,3 +118,31 @@ def test_the_ranker_embeds_the_respelt_question(fake_settings):
     assistant = load_assistant(fake_settings, embedder=embedder, notify=lambda message: None, progress=None)
     assistant.ask("does the libary organise free exhibitons")
     assert embedder.queries[0] == "does the library organise free exhibitions"
+
+
+@pytest.mark.parametrize("language, question, meant", [
+    ("en", "Does Oodi organise free events?", "Does the library organise free events?"),
+    ("en", "Does Kallio library lend books?", "Does library lend books?"),  # the name goes, the library stays
+    ("sv", "Finns det en bastu i Oodi?", "Finns det en bastu i biblioteket?"),
+    ("sv", "Lånar Berghälls bibliotek ut böcker?", "Lånar bibliotek ut böcker?"),
+    ("en", "Can I borrow books?", "Can I borrow books?"),  # no branch: the text itself
+])
+def test_branch_names_are_read_as_the_library(language, question, meant):
+    from assistant.lexical import Analyzer
+
+    assert Analyzer(language).branches_as_library(question) == meant
+    assert Analyzer(language).names_a_branch(question) is (question != meant)
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("Onko Oodissa sauna?", "Onko kirjastossa sauna?"),  # in the branch name's case
+    ("Järjestääkö Oodi maksuttomia tapahtumia?", "Järjestääkö kirjasto maksuttomia tapahtumia?"),
+    ("Lainaako Kallion kirjasto kirjoja?", "Lainaako kirjasto kirjoja?"),
+])
+def test_finnish_branch_names_become_the_library_in_their_case(question, meant):
+    from assistant.chain import analyzers_for_languages
+
+    analyzer = analyzers_for_languages()["fi"]
+    if analyzer.backend != "voikko":
+        pytest.skip("cases come from Voikko (libvoikko1 + voikko-fi)")
+    assert analyzer.branches_as_library(question) == meant
