@@ -132,20 +132,15 @@ def fit_coverage_model(
     l2: float = 1.0,
     threshold: float = 0.5,
     trained_on: str = "",
-    sample_weights: Sequence[float] | None = None,
 ) -> CoverageModel:
     """L2-regularised logistic regression by Newton's method (deterministic; the bias is not penalised).
 
     `l2` is the inverse of scikit-learn's C on the summed log-loss, so l2=1.0 matches C=1.0.
-    `sample_weights` scale each row's log-loss (default 1).
     """
     x = np.array([[row[name] for name in features] for row in rows], dtype=np.float64)
     y = np.array(not_covered, dtype=np.float64)
     if len(x) == 0 or y.min() == y.max():
         raise ValueError("fitting needs examples of both covered and not covered questions")
-    w = np.ones(len(x)) if sample_weights is None else np.asarray(sample_weights, dtype=np.float64)
-    if w.shape != y.shape or (w < 0).any():
-        raise ValueError("one non-negative sample weight per row")
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -155,8 +150,8 @@ def fit_coverage_model(
     penalty[-1] = 0.0
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-(design @ beta)))
-        gradient = design.T @ (w * (p - y)) + penalty * beta
-        hessian = (design * (w * p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+        gradient = design.T @ (p - y) + penalty * beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
         beta -= step
         if np.abs(step).max() < 1e-10:

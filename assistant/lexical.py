@@ -155,10 +155,6 @@ class Analyzer:
             return text
         return " ".join(("".join(out) + text[last:]).split())
 
-    def names_a_branch(self, text: str) -> bool:
-        names = _BRANCH_WORDS.get(self.language, frozenset())
-        return any(self._branch_case(m.group(), names) is not None for m in _TOKEN.finditer(text))
-
     def _branch_case(self, token: str, names: frozenset[str]) -> str | None:
         """The token's grammatical case if it is a branch name ("nimento" outside Finnish), else None."""
         word = token.lower()
@@ -332,7 +328,7 @@ class LexicalIndex:
         fixes = {t: close for t in self.analyzer.content_tokens(text) if (close := self.spelling(t))}
         if not fixes:
             return text
-        return re.sub(r"[^\W_]+(?:-[^\W_]+)*", lambda m: fixes.get(m.group().lower(), m.group()), text)
+        return _TOKEN.sub(lambda m: fixes.get(m.group().lower(), m.group()), text)
 
     def query_words(self, text: str) -> list[set[str]]:
         return [terms for token in self.analyzer.content_tokens(text) if (terms := self.word(token))]

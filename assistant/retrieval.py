@@ -174,7 +174,8 @@ class UnitRanker:
         # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads
         # typos as other words, so it gets the question with the document's spelling, and branch names
         # (which it does not know) as the library.
-        meant = self.analyzers[language].branches_as_library(lex.respelt(question))
+        respelt = lex.respelt(question)
+        meant = self.analyzers[language].branches_as_library(respelt)
         question_views = self._view_similarities(meant)
         dense = question_dense = self._per_unit(question_views)
         lexical, content_words, unknown = self._lexical_scores(question, language)
@@ -211,7 +212,7 @@ class UnitRanker:
             support_probe=word_support if unknown_tokens else None,
             asks_for=fact_asked_for(f"{context or ''} {question}"),
             unknown_names=names_among(question, all_unknown),
-            names_a_branch=self.analyzers[language].names_a_branch(question),
+            names_a_branch=meant != respelt,  # a branch name was read as the library
             profile=self._profile(question_views, question_dense, int(top)),
         )
 

@@ -131,7 +131,13 @@ def test_branch_names_are_read_as_the_library(language, question, meant):
     from assistant.lexical import Analyzer
 
     assert Analyzer(language).branches_as_library(question) == meant
-    assert Analyzer(language).names_a_branch(question) is (question != meant)
+
+
+@pytest.mark.parametrize("question, names_a_branch", [
+    ("Does Oodi organise free events?", True), ("Finns det en bastu i Oodi?", True), ("Can I borrow books?", False),
+])
+def test_the_retrieval_says_whether_the_question_names_a_branch(fake_assistant, question, names_a_branch):
+    assert fake_assistant.explain(question).retrieval.names_a_branch is names_a_branch
 
 
 @pytest.mark.parametrize("question, meant", [
