@@ -52,7 +52,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         also too any some all no yes library libraries city helsinki please thanks true really actually s t
         anyone someone something anything so just guys guy get got like want wanted know tell correct right
         ok okay yeah hi hey thing things way lot lots kind sort maybe perhaps sure still even ever already
-        always never much many once whats what's off out up away
+        always never much many once whats what's off out up away then
         """.split()
     ),
 }

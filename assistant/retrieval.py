@@ -186,10 +186,11 @@ class UnitRanker:
             if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
                 context = None
         if context:
-            w = self.weights.context_weight
+            # A follow-up with no words of its own ("so who does?", "vem gör det då?") asks about the
+            # earlier turn's topic and nothing else.
+            w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if content_words else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
-            lw = self.weights.context_lexical_weight
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
         fused = dense + self.weights.lexical * lexical + self._offsets

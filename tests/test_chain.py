@@ -99,6 +99,22 @@ def test_follow_up_is_read_in_context(real_assistant):
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, handled_by",
+    [
+        ("Does the library store its collections permanently?", "Who does it then?", "National Library"),
+        ("Hoitaako kirjasto aineistojen pitkäaikaisen säilyttämisen?", "kuka sitten?", "kansalliskirjasto"),
+        ("Does the library teach basic literacy?", "So who does?", "educational institutions"),
+    ],
+)
+def test_a_follow_up_without_words_of_its_own_asks_about_the_earlier_topic(real_assistant, earlier, question, handled_by):
+    # "Who does it then?" after a "no" used to be matched on its own words, which match nothing.
+    answer = real_assistant.ask(question, [{"role": "user", "content": earlier}])
+    assert answer.verdict == "no"
+    assert answer.referral and handled_by in answer.referral
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "earlier, question",
     [
         ("Var ligger biblioteket i Hertonäs?", "Ordnar biblioteket gratisevenemang?"),
