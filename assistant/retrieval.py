@@ -219,6 +219,11 @@ class UnitRanker:
 
 
 _WORD = re.compile(r"\w[\w-]*")
+# English writes these with a capital, but they are not names.
+_CAPITALISED_COMMON_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays "
+    "saturdays sundays january february march april may june july august september october november december".split()
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)[\W_]*(\w)")
 
 
@@ -231,7 +236,7 @@ def names_among(question: str, words: list[str]) -> tuple[str, ...]:
     starts = {m.start(1) for m in _SENTENCE_START.finditer(question)}
     return tuple(
         m.group() for m in _WORD.finditer(question)
-        if m.start() not in starts and m.group()[0].isupper() and not m.group().isupper() and m.group().lower() in wanted
+        if m.start() not in starts and m.group()[0].isupper() and m.group().lower() not in _CAPITALISED_COMMON_WORDS and not m.group().isupper() and m.group().lower() in wanted
     )
 
 

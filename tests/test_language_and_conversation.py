@@ -168,6 +168,7 @@ def test_a_statute_number_is_not_an_amount_or_a_time(text, expected):
     ("Does the DVD work?", ["dvd"], ()),  # an acronym may be any word
     ("is there a sauna in oodi", ["oodi", "sauna"], ()),
     ("Does the library cooperate with Enter ry?", [], ()),  # a name the document mentions is known
+    ("Can we rent a room every Tuesday in March?", ["tuesday", "march"], ()),  # English capitalises these
 ])
 def test_names_are_unknown_words_written_with_a_capital_inside_a_sentence(question, unknown, names):
     from assistant.retrieval import names_among

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lexical import _edit_distance, closest_spelling
+from assistant.lexical import Analyzer, _edit_distance, closest_spelling
 
 VOCABULARY = sorted(["speaking", "kirjasto", "kirjastoon", "tapahtumia", "näyttelyitä", "organise", "lainaus",
                      "bibliotek", "biblioteket", "evenemang"])
@@ -152,3 +152,13 @@ def test_finnish_branch_names_become_the_library_in_their_case(question, meant):
     if analyzer.backend != "voikko":
         pytest.skip("cases come from Voikko (libvoikko1 + voikko-fi)")
     assert analyzer.branches_as_library(question) == meant
+
+
+@pytest.mark.parametrize("language, question, topic", [
+    ("en", "isnt it true that they dont sell books", ["sell", "books"]),
+    ("fi", "eiks mun kirjasto myy kirjoja", ["myy", "kirjoja"]),
+    ("sv", "ja undrar va biblan säljer för böcker", ["undrar", "säljer", "böcker"]),
+])
+def test_chat_spellings_of_function_words_carry_no_topic(language, question, topic):
+    # "isnt" is "isn't", "eiks" is "eikö", "ja" is "jag": left in, they count as words the document never uses.
+    assert Analyzer(language).content_tokens(question) == topic
