@@ -53,6 +53,11 @@ def test_not_covered_answer_points_onward_without_citations(fake_assistant):
         ("Kan man hyra bibliotekets lokaler för ett evenemang?", "yes", "2.4", "vuokraa tiloja tapahtumajärjestäjille"),
         ("Who handles legal deposit?", "no", "2.4", "vapaakappaleoikeutta"),
         ("Hjälper biblioteket seniorer med digitala frågor?", "partnership", "2.3", "Enter ry"),
+        # e5 reads "free" and "paid" as nearly the same word; the price qualifier tells 2.1 from 2.4.
+        ("Järjestääkö kirjasto maksuttomia tapahtumia?", "yes", "2.1", "maksuttomia tapahtumia"),
+        ("Saako kirjastossa pitää ilmaisen runoillan?", "yes", "2.1", "maksuttomia tapahtumia"),
+        ("Får vi ordna en gratis föreläsning på biblioteket?", "yes", "2.1", "maksuttomia tapahtumia"),
+        ("Ordnar biblioteket evenemang med inträdesavgift?", "no", "2.4", "maksullisia tapahtumia"),
     ],
 )
 def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdict, section, phrase):
