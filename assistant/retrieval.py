@@ -17,7 +17,7 @@ import numpy as np
 from assistant.answer_type import fact_asked_for
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
-from assistant.price import contradicts, price
+from assistant.price import FREE, PAID, answers_otherwise, price
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
 
@@ -37,8 +37,9 @@ class RetrievalWeights:
     # A question that only might continue the earlier turn does so when the earlier turn raises its best
     # dense match by at least this much; otherwise it is a new question.
     follow_up_gain: float = 0.05
-    # A statement that says "paid" when the question asks about "free" (or the reverse) is set back this much.
-    price_contradiction: float = -0.05
+    # A statement that answers a question about price otherwise than its words suggest (see price.py) is set
+    # back this much.
+    price_mismatch: float = -0.05
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -114,7 +115,14 @@ class UnitRanker:
         self._offsets = np.array(
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
-        self._price = [price(u.text, "fi") for u in self.units]
+        stated = [price(u.text, "fi") for u in self.units]
+        self._price_setback = {
+            asked: np.array(
+                [answers_otherwise(asked, p, denies=u.modality is Modality.DOES_NOT) for p, u in zip(stated, self.units)],
+                dtype=np.float32,
+            )
+            for asked in (FREE, PAID, None)
+        }
         self._is_question = np.array([v.kind == "question" for v in index.views])
         self._index = index
         self.analyzers = analyzers
@@ -198,11 +206,7 @@ class UnitRanker:
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
         fused = dense + self.weights.lexical * lexical + self._offsets
-        asked_price = price(question, language)
-        if asked_price is not None:
-            fused = fused + self.weights.price_contradiction * np.array(
-                [contradicts(asked_price, stated) for stated in self._price], dtype=np.float32
-            )
+        fused = fused + self.weights.price_mismatch * self._price_setback[price(question, language)]
         order = np.argsort(-fused, kind="stable")
         top = order[0]
 

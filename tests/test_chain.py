@@ -58,6 +58,8 @@ def test_not_covered_answer_points_onward_without_citations(fake_assistant):
         ("Saako kirjastossa pitää ilmaisen runoillan?", "yes", "2.1", "maksuttomia tapahtumia"),
         ("Får vi ordna en gratis föreläsning på biblioteket?", "yes", "2.1", "maksuttomia tapahtumia"),
         ("Ordnar biblioteket evenemang med inträdesavgift?", "no", "2.4", "maksullisia tapahtumia"),
+        # ... and a "no" for the paid kind only does not answer a question about events in general.
+        ("Järjestääkö kirjasto tapahtumia?", "yes", "2.1", "maksuttomia tapahtumia"),
     ],
 )
 def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdict, section, phrase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.price import FREE, PAID, contradicts, price
+from assistant.price import FREE, PAID, answers_otherwise, price
 
 
 @pytest.mark.parametrize("text, language, expected", [
@@ -18,6 +18,9 @@ from assistant.price import FREE, PAID, contradicts, price
     ("Can I hold a free reading in the library?", "en", FREE),
     ("Is the exhibition free of charge?", "en", FREE),  # "charge" here is no charge
     ("Does the library run paid workshops?", "en", PAID),
+    ("do i have to pay to get in", "en", PAID),
+    ("kostar det något att låna e-böcker?", "sv", PAID),
+    ("Jos haluan järjestää pääsymaksullisen tapahtuman", "fi", PAID),
     ("Are the events free or paid?", "en", None),  # asks about both
     ("Does the library lend books?", "en", None),
 ])
@@ -25,6 +28,11 @@ def test_a_text_says_free_paid_or_neither(text, language, expected):
     assert price(text, language) == expected
 
 
-def test_only_opposite_prices_contradict():
-    assert contradicts(FREE, PAID) and contradicts(PAID, FREE)
-    assert not contradicts(FREE, FREE) and not contradicts(None, PAID) and not contradicts(FREE, None)
+def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies_only_the_paid_kind():
+    assert answers_otherwise(FREE, PAID, denies=True) and answers_otherwise(PAID, FREE, denies=False)
+    assert not answers_otherwise(FREE, FREE, denies=False) and not answers_otherwise(PAID, PAID, denies=True)
+    assert not answers_otherwise(FREE, None, denies=True)
+    # "Does the library organise events?" is not answered by "it does not organise paid events" ...
+    assert answers_otherwise(None, PAID, denies=True)
+    # ... but is by "it organises free events".
+    assert not answers_otherwise(None, FREE, denies=False) and not answers_otherwise(None, None, denies=True)
