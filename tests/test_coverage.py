@@ -139,3 +139,23 @@ def test_cross_validation_scores_only_the_dev_rows_but_fits_on_the_training_ques
     # Contradicting training questions (every label flipped) pull the held-out dev folds down.
     flipped = cross_validated(rows, labels, l2=1.0, features=NAMES, always_fitted_on=(extra_rows, [not v for v in extra_labels]))
     assert flipped["accuracy"] < alone["accuracy"]
+
+
+def test_top_section_agreement_counts_covered_questions_whose_best_unit_is_in_a_listed_section():
+    from types import SimpleNamespace
+
+    from assistant.evaluation.fit_coverage import TrainingQuestion, top_section_agreement
+
+    best_section = {"Myykö kirjasto kirjoja?": "2.4", "Does the library buy concerts?": "2.1", "Sauna?": "2.1"}
+
+    class Ranked:  # answers with a fixed best unit per question
+        def explain(self, question):
+            unit = SimpleNamespace(section=best_section[question])
+            return SimpleNamespace(retrieval=SimpleNamespace(ranked=(SimpleNamespace(unit=unit),)))
+
+    questions = [
+        TrainingQuestion("a", "Myykö kirjasto kirjoja?", "fi", True, ("2.4",)),
+        TrainingQuestion("b", "Does the library buy concerts?", "en", True, ("2.2",)),
+        TrainingQuestion("c", "Sauna?", "en", False),  # not covered: not counted
+    ]
+    assert top_section_agreement(Ranked(), questions) == (1, 2)

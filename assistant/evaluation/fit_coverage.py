@@ -76,6 +76,19 @@ def training_question_rows(assistant, questions: Sequence[TrainingQuestion]) -> 
     return _rows(assistant, ((q.question, (), not q.covered) for q in questions))
 
 
+def top_section_agreement(assistant, questions: Sequence[TrainingQuestion]) -> tuple[int, int]:
+    """How many covered training questions have their best-ranked unit in one of their listed sections, of how many.
+
+    A check of retrieval on questions written apart from the gold set; the coverage model plays no part in it.
+    """
+    covered = [q for q in questions if q.covered]
+    agree = 0
+    for q in covered:
+        retrieval = assistant.explain(q.question).retrieval
+        agree += bool(retrieval and retrieval.ranked and retrieval.ranked[0].unit.section in q.sections)
+    return agree, len(covered)
+
+
 def _rows(assistant, labelled: Iterable[tuple[str, Sequence[dict], bool]]) -> Rows:
     from assistant.verdict import answerable  # the meaning checks decide these before any model
 
@@ -157,9 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         print("fit_coverage: no cases to fit on", file=sys.stderr)
         return 1
     training_path = Path(args.training) if args.training else None
-    extra = training_question_rows(assistant, load_training_questions(training_path)) if training_path else ([], [])
+    questions = load_training_questions(training_path) if training_path else []
+    extra = training_question_rows(assistant, questions) if questions else ([], [])
     print(f"dev: {len(rows)} questions, {sum(labels)} not covered; "
           f"training questions: {len(extra[0])}, {sum(extra[1])} not covered")
+    if questions:
+        agree, covered = top_section_agreement(assistant, questions)
+        print(f"  covered training questions whose best unit is in a listed section: {agree} of {covered}")
     _report("cross-validated on dev, fitted on dev alone", cross_validated(rows, labels, args.l2))
     if extra[0]:
         # Dev was written with the assistant's failures in view; the training questions were not. A model that
