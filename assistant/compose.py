@@ -87,13 +87,16 @@ class AnswerWriter:
             referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
         else:
             top = decision.evidence[0].unit
-            parts.append(self._statement(top, language))
+            statement = self._statement(top, language)
+            parts.append(statement)
             actors = self._actors(top, language)
             if actors and verdict == "partnership":
                 parts.append(PARTNERS[language].format(actors=actors))
             if actors and verdict == "no":
                 referral = INSTEAD[language].format(actors=actors)
-                parts.append(referral)
+                # "... vaan sitä hoitavat oppilaitokset" already says who does it; the referral field still does.
+                if actors.casefold() not in statement.casefold():
+                    parts.append(referral)
             other = next((e.unit for e in decision.evidence[1:] if _differs(e.unit, top)), None)
             if other is not None:
                 parts.append(ALSO[language].format(text=self._text(other, language)))

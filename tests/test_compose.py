@@ -34,3 +34,25 @@ def test_a_second_statement_cut_at_vaan_is_shown_as_its_whole_sentence(corpus, w
     also = answer.answer.split("Lisäksi kuvauksessa sanotaan:" if language == "fi" else "also says:")[1]
     assert first_half in also
     assert [c.quote for c in answer.citations][1] == "vaan vuokraa tiloja tapahtumajärjestäjille."
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_who_does_it_instead_is_said_once(corpus, writer, language):
+    # The whole 2.4-1 sentence already ends "vaan sitä hoitavat oppilaitokset": the answer text does not add
+    # the referral sentence again, and the referral field still names who does it.
+    decision = Decision("no", (evidence(corpus, "2.4-1a"), evidence(corpus, "2.4-1b")), 0.9, "test")
+    answer = writer.write("q", language, decision)
+    assert answer.referral
+    assert answer.referral not in answer.answer
+    actors = answer.referral.split(":", 1)[1].strip(" .")
+    assert answer.answer.casefold().count(actors.casefold()) == 1
+
+
+def test_a_no_answer_adds_who_does_it_when_its_statement_does_not_name_them(corpus, writer):
+    from dataclasses import replace
+
+    unit = corpus.unit(f"{STEM}#2.4-1a")
+    decision = Decision("no", (Evidence(replace(unit, actors="kansalaisopistot"), 0.9, 0.9, 0.5),), 0.9, "test")
+    answer = writer.write("q", "fi", decision)
+    assert answer.referral == "Tätä hoitaa sen sijaan: kansalaisopistot."
+    assert answer.answer.endswith(answer.referral)

@@ -550,3 +550,12 @@ def test_run_server_serves_on_loopback_without_access_log(monkeypatch, tmp_path)
     server.handle_exit(2, None)
     server.handle_exit(2, None)  # a repeated signal confirms the first instead of forcing a quit
     assert server.should_exit and not server.force_exit
+
+
+@pytest.mark.parametrize("in_answer", [True, False])
+def test_a_referral_is_shown_once(in_answer):
+    referral = "Instead, this is handled by: educational institutions."
+    text = "No, the library does not do this." + (f" {referral}" if in_answer else "")
+    answer = Answer(question="q", language="en", verdict="no", answer=text, referral=referral, citations=())
+    html = render_staff_answer("q", answer, 12.3, "https://www.helmet.fi")
+    assert html.count("handled by: educational institutions") == 1
