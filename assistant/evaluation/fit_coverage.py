@@ -6,6 +6,7 @@ retrieval signals of each one the meaning checks leave open (title-only matches 
 questions are decided before the model), and fits the logistic model to the label "not covered or not".
 Prints a 5-fold cross-validated estimate first, on held-out folds of dev only (the training questions are
 always on the fitting side): that, not the fit itself, is what to expect on new questions.
+Then scores the fitted model on the check questions (`evals/coverage_check.jsonl`), which it never fits on.
 The test split is never used here.
 """
 
@@ -25,6 +26,8 @@ from assistant.evaluation.gold import DEFAULT_GOLD_SET, GoldCase, GoldSetError, 
 
 FOLDS = 5
 DEFAULT_TRAINING_SET = DEFAULT_GOLD_SET.parent / "coverage_training.jsonl"
+# Written like the training questions but never fitted on: a fresh look at how the fit generalises.
+DEFAULT_CHECK_SET = DEFAULT_GOLD_SET.parent / "coverage_check.jsonl"
 Rows = tuple[list[dict[str, float]], list[bool]]
 
 
@@ -157,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DEFAULT_MODEL_PATH), help="where to write the model")
     parser.add_argument("--training", default=str(DEFAULT_TRAINING_SET),
                         help="training questions JSONL, fitted on but never scored ('' for none)")
+    parser.add_argument("--check", default=str(DEFAULT_CHECK_SET),
+                        help="check questions JSONL, scored but never fitted on ('' for none)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty (inverse of scikit-learn's C)")
     args = parser.parse_args(argv)
 
@@ -194,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         rows + extra[0], labels + extra[1], embedder_id=assistant.ranker.embedder.id, l2=args.l2, trained_on=trained_on
     )
     model.save(Path(args.out))
+    if args.check:
+        check = load_training_questions(Path(args.check))
+        check_rows = training_question_rows(assistant, check)
+        print(f"check questions (never fitted on): {len(check_rows[0])}, {sum(check_rows[1])} not covered")
+        _report("the fitted model, scored on the check questions", _scores(model, *check_rows))
+        agree, covered = top_section_agreement(assistant, check)
+        print(f"  covered check questions whose best unit is in a listed section: {agree} of {covered}")
     width = max(len(name) for name in FEATURES)
     for name, weight in sorted(zip(model.features, model.weights), key=lambda item: -abs(item[1])):
         print(f"  {name:<{width}} {weight:+.3f}  ({FEATURES[name]})")
