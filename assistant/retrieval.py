@@ -17,9 +17,9 @@ import numpy as np
 from assistant.answer_type import fact_asked_for
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
-from assistant.price import FREE, PAID, answers_otherwise, price
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
+from assistant.price import FREE, PAID, answers_otherwise, price
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,8 +205,8 @@ class UnitRanker:
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
-        fused = dense + self.weights.lexical * lexical + self._offsets
-        fused = fused + self.weights.price_mismatch * self._price_setback[price(question, language)]
+        price_setback = self._price_setback[price(question, language)]
+        fused = dense + self.weights.lexical * lexical + self._offsets + self.weights.price_mismatch * price_setback
         order = np.argsort(-fused, kind="stable")
         top = order[0]
 
@@ -249,7 +249,11 @@ def names_among(question: str, words: list[str]) -> tuple[str, ...]:
     starts = {m.start(1) for m in _SENTENCE_START.finditer(question)}
     return tuple(
         m.group() for m in _WORD.finditer(question)
-        if m.start() not in starts and m.group()[0].isupper() and m.group().lower() not in _CAPITALISED_COMMON_WORDS and not m.group().isupper() and m.group().lower() in wanted
+        if m.start() not in starts
+        and m.group()[0].isupper()
+        and not m.group().isupper()
+        and m.group().lower() in wanted
+        and m.group().lower() not in _CAPITALISED_COMMON_WORDS
     )
 
 
