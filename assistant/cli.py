@@ -17,18 +17,10 @@ from typing import Sequence, TextIO
 
 from assistant.config import Settings, enforce_offline
 from assistant.contract import Answer, InputError
+from assistant.verdict_words import verdict_headline
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-
-VERDICT_LABELS = {
-    "yes": "YES: the library does this itself",
-    "purchased": "PURCHASED: the library buys this as a service",
-    "partnership": "PARTNERSHIP: done together with partners",
-    "no": "NO: the library does not do this",
-    "developing": "DEVELOPING: being investigated or developed",
-    "not_covered": "NOT COVERED: the description does not answer this",
-}
 
 
 class CLIError(Exception):
@@ -113,7 +105,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def format_answer(answer: Answer) -> str:
-    lines = [VERDICT_LABELS[answer.verdict], "", answer.answer]
+    lines = [verdict_headline(answer.verdict, answer.language), "", answer.answer]
     if answer.referral and answer.referral not in answer.answer:
         lines += ["", answer.referral]
     for n, c in enumerate(answer.citations, 1):

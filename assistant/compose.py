@@ -44,6 +44,15 @@ LEADS: dict[str, dict[str, str]] = {
     },
 }
 
+# The answer to "is it free?" when the description says the library does not offer the paid kind.
+AFFIRMED_BY_DENIAL = {
+    "free": {
+        "fi": "Kyllä, maksutta: kirjasto ei tarjoa tätä maksullisena.",
+        "sv": "Ja, avgiftsfritt: biblioteket erbjuder det inte mot avgift.",
+        "en": "Yes, free of charge: the library does not offer it as a paid service.",
+    },
+}
+
 SAYS = {"fi": "Kuvauksen mukaan: {text}", "sv": "Enligt beskrivningen: {text}", "en": "The description says: {text}"}
 SAYS_UNTRANSLATED = {
     "fi": "Kuvauksen mukaan: {text}",
@@ -81,7 +90,8 @@ class AnswerWriter:
 
     def write(self, question: str, language: str, decision: Decision) -> Answer:
         verdict = decision.verdict
-        parts = [LEADS[verdict][language]]
+        lead = AFFIRMED_BY_DENIAL[decision.affirms] if decision.affirms else LEADS[verdict]
+        parts = [lead[language]]
         referral = None
         if verdict == "not_covered":
             referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)

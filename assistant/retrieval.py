@@ -19,7 +19,7 @@ from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
-from assistant.price import FREE, PAID, answers_otherwise, price
+from assistant.qualifiers import QUALIFIERS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,9 +37,9 @@ class RetrievalWeights:
     # A question that only might continue the earlier turn does so when the earlier turn raises its best
     # dense match by at least this much; otherwise it is a new question.
     follow_up_gain: float = 0.05
-    # A statement that answers a question about price otherwise than its words suggest (see price.py) is set
-    # back this much.
-    price_mismatch: float = -0.05
+    # A statement that answers the question otherwise than its words suggest, on a qualifier such as free or
+    # paid (see qualifiers.py), is set back this much.
+    qualifier_mismatch: float = -0.05
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -77,6 +77,7 @@ class Retrieval:
     asks_for: str | None = None  # a kind of fact the description never states ("an amount or a time")
     unknown_names: tuple[str, ...] = ()  # names the document never mentions ("Kindle", "Hufvudstadsbladet")
     names_a_branch: bool = False  # the question names one of the library's branches ("Oodi", "Kallion kirjasto")
+    asks_about: tuple[tuple[str, str | None], ...] = ()  # per qualifier, the kind the question asks about ("price", "free")
     profile: MatchProfile | None = None
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
@@ -115,14 +116,17 @@ class UnitRanker:
         self._offsets = np.array(
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
-        stated = [price(u.text, "fi") for u in self.units]
-        self._price_setback = {
-            asked: np.array(
-                [answers_otherwise(asked, p, denies=u.modality is Modality.DOES_NOT) for p, u in zip(stated, self.units)],
-                dtype=np.float32,
-            )
-            for asked in (FREE, PAID, None)
-        }
+        # Per qualifier and kind asked about: which units answer otherwise (1.0) or not (0.0).
+        self._setbacks: dict[str, dict[str | None, np.ndarray]] = {}
+        for qualifier in QUALIFIERS:
+            stated = [qualifier.of(u.text, "fi") for u in self.units]
+            self._setbacks[qualifier.name] = {
+                asked: np.array(
+                    [qualifier.answers_otherwise(asked, s, denies=u.modality is Modality.DOES_NOT) for s, u in zip(stated, self.units)],
+                    dtype=np.float32,
+                )
+                for asked in (*(kind for kind, _ in qualifier.kinds), None)
+            }
         self._is_question = np.array([v.kind == "question" for v in index.views])
         self._index = index
         self.analyzers = analyzers
@@ -205,8 +209,9 @@ class UnitRanker:
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
-        price_setback = self._price_setback[price(question, language)]
-        fused = dense + self.weights.lexical * lexical + self._offsets + self.weights.price_mismatch * price_setback
+        asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)
+        setback = sum(self._setbacks[name][kind] for name, kind in asked)
+        fused = dense + self.weights.lexical * lexical + self._offsets + self.weights.qualifier_mismatch * setback
         order = np.argsort(-fused, kind="stable")
         top = order[0]
 
@@ -227,6 +232,7 @@ class UnitRanker:
             asks_for=fact_asked_for(f"{context or ''} {question}"),
             unknown_names=names_among(question, all_unknown),
             names_a_branch=meant != respelt,  # a branch name was read as the library
+            asks_about=asked,
             profile=self._profile(question_views, question_dense, int(top)),
         )
 

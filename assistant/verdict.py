@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.answer_type import states_fact
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
+from assistant.qualifiers import QUALIFIERS
 from assistant.retrieval import Evidence, Retrieval
 
 
@@ -40,6 +41,9 @@ class Decision:
     evidence: tuple[Evidence, ...]  # cited units, most relevant first
     confidence: float
     reason: str
+    # When a "no" about the narrow kind answers the question with a yes ("is it free?" -> "the library does
+    # not produce paid digital services"): the kind it affirms, for the answer to say so.
+    affirms: str | None = None
 
 
 def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
@@ -53,7 +57,20 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
     if not covered:
         return Decision("not_covered", (), top.score, reason)
     verdict = VERDICT_OF_MODALITY[top.unit.modality]
-    return Decision(verdict, _citations(retrieval, policy), top.score, reason)
+    affirms = _affirmed_by_denial(top, retrieval)
+    if affirms:
+        verdict, reason = "yes", f"{reason}; the statement denies only the opposite of '{affirms}'"
+    return Decision(verdict, _citations(retrieval, policy), top.score, reason, affirms)
+
+
+def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
+    asked = dict(retrieval.asks_about)
+    denies = top.unit.modality is Modality.DOES_NOT
+    for qualifier in QUALIFIERS:
+        kind = asked.get(qualifier.name)
+        if qualifier.denial_affirms(kind, qualifier.of(top.unit.text, "fi"), denies=denies):
+            return kind
+    return None
 
 
 def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:

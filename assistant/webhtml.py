@@ -13,40 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.contract import LANGUAGES, Answer, Citation
+from assistant.verdict_words import VERDICT_WORDS
 
-# The verdict in words, per answer language: (short word, full sentence). Colour is never the only cue.
-VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
-    "yes": {
-        "fi": ("Kyllä", "kirjasto tekee tämän"),
-        "sv": ("Ja", "biblioteket gör detta"),
-        "en": ("Yes", "the library does this"),
-    },
-    "purchased": {
-        "fi": ("Ostopalvelu", "kirjasto ostaa tämän palveluna"),
-        "sv": ("Köpt tjänst", "biblioteket köper detta som tjänst"),
-        "en": ("Purchased", "the library buys this as a service"),
-    },
-    "partnership": {
-        "fi": ("Yhteistyössä", "kirjasto tekee tämän yhdessä kumppaneiden kanssa"),
-        "sv": ("Samarbete", "biblioteket gör detta tillsammans med partner"),
-        "en": ("Partnership", "the library does this together with partners"),
-    },
-    "no": {
-        "fi": ("Ei", "kirjasto ei tee tätä"),
-        "sv": ("Nej", "biblioteket gör inte detta"),
-        "en": ("No", "the library does not do this"),
-    },
-    "developing": {
-        "fi": ("Kehitteillä", "kirjasto kehittää tai selvittää tätä"),
-        "sv": ("Under utveckling", "biblioteket utvecklar eller utreder detta"),
-        "en": ("Being developed", "the library is developing or looking into this"),
-    },
-    "not_covered": {
-        "fi": ("Ei mainita", "kuvaus ei kerro tästä"),
-        "sv": ("Nämns inte", "beskrivningen säger inget om detta"),
-        "en": ("Not covered", "the description does not say"),
-    },
-}
 VERDICT_GLYPHS = {"yes": "✓", "purchased": "€", "partnership": "⇄", "no": "✗", "developing": "↻", "not_covered": "?"}
 
 # The widget's own words, in the host page's language.

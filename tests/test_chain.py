@@ -60,6 +60,13 @@ def test_not_covered_answer_points_onward_without_citations(fake_assistant):
         ("Ordnar biblioteket evenemang med inträdesavgift?", "no", "2.4", "maksullisia tapahtumia"),
         # ... and a "no" for the paid kind only does not answer a question about events in general.
         ("Järjestääkö kirjasto tapahtumia?", "yes", "2.1", "maksuttomia tapahtumia"),
+        # Not produced as a paid service: free, so "is it free?" is a yes.
+        ("Are the library's e-services free?", "yes", "2.4", "maksullisia digitaalisia palveluja"),
+        ("Ovatko kirjaston digipalvelut maksuttomia?", "yes", "2.4", "maksullisia digitaalisia palveluja"),
+        ("Do I have to pay for the library's digital services?", "no", "2.4", "maksullisia digitaalisia palveluja"),
+        # Rooms are not rented long term; a question about booking a room in general is about 2.1's rooms.
+        ("Can I book a room at the library?", "yes", "2.1", "kokoustilat"),
+        ("Can I rent a room at the library for the whole year?", "no", "2.4", "pitkäaikaiseen"),
     ],
 )
 def test_near_neighbours_get_their_own_verdicts(real_assistant, question, verdict, section, phrase):

@@ -48,7 +48,8 @@ def test_ask_prints_a_human_readable_answer(e5_index_dir):
     done = run_cli(["ask", "Ostaako kirjasto esiintyjiä tilaisuuksiinsa?"], e5_index_dir)
     assert done.returncode == 0, done.stderr.decode()
     out = done.stdout.decode()
-    assert out.startswith("PURCHASED")
+    # The headline is in the language of the answer below it.
+    assert out.startswith("OSTOPALVELU: kirjasto ostaa tämän palveluna")
     assert "[1] 2.2 Kirjasto ostaa palveluna" in out
 
 

@@ -56,3 +56,14 @@ def test_a_no_answer_adds_who_does_it_when_its_statement_does_not_name_them(corp
     answer = writer.write("q", "fi", decision)
     assert answer.referral == "Tätä hoitaa sen sijaan: kansalaisopistot."
     assert answer.answer.endswith(answer.referral)
+
+
+@pytest.mark.parametrize("language, lead", [
+    ("fi", "Kyllä, maksutta"), ("sv", "Ja, avgiftsfritt"), ("en", "Yes, free of charge"),
+])
+def test_is_it_free_answered_by_a_no_for_the_paid_kind_says_free(corpus, writer, language, lead):
+    # "Are the e-services free?" -> 2.4-5 "Kirjasto ei tuota käyttäjille maksullisia digitaalisia palveluja."
+    decision = Decision("yes", (evidence(corpus, "2.4-5"),), 0.9, "test", affirms="free")
+    answer = writer.write("q", language, decision)
+    assert answer.answer.startswith(lead) and answer.verdict == "yes"
+    assert answer.citations[0].quote == "Kirjasto ei tuota käyttäjille maksullisia digitaalisia palveluja."

@@ -1,0 +1,105 @@
+"""Qualifiers: the words on which neighbouring statements of the description turn.
+
+2.1 says the library organises *free* events; 2.4 that it does not organise *paid* events, nor produce paid
+digital services, nor rent its spaces for *long-term* use. e5 reads "free" and "paid" as nearly the same
+word (a question about free events matches the paid-events statement at 0.99), and "can I book a room?"
+matches the long-term statement best though 2.1 says meeting rooms are open to everyone. So the ranker is
+told when a statement answers a question otherwise than its words suggest, and the verdict when a "no"
+about the narrow kind answers a question about the other kind with a yes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FREE, PAID = "free", "paid"
+LONG_TERM = "long-term"
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """One qualifier: its kinds (each with a pattern per language) and the kind a "no" may be limited to.
+
+    Kinds are looked for in order and each one's matches removed before the next is looked for, so "free of
+    charge" is not read as a charge.
+    """
+
+    name: str
+    kinds: tuple[tuple[str, dict[str, str]], ...]
+    narrow: str  # "does not organise paid events" denies this kind only
+    opposite: str | None = None  # the kind a denial of the narrow kind affirms ("not paid" is free)
+    _compiled: dict[str, tuple[tuple[str, re.Pattern], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        languages = {lang for _, patterns in self.kinds for lang in patterns}
+        compiled = {
+            lang: tuple((kind, re.compile(patterns[lang], re.I)) for kind, patterns in self.kinds) for lang in languages
+        }
+        object.__setattr__(self, "_compiled", compiled)
+
+    def of(self, text: str, language: str) -> str | None:
+        """The kind the text speaks of, or None when it speaks of none or of more than one."""
+        found = []
+        for kind, pattern in self._compiled[language]:
+            if pattern.search(text):
+                found.append(kind)
+                text = pattern.sub(" ", text)
+        return found[0] if len(found) == 1 else None
+
+    def answers_otherwise(self, asked: str | None, stated: str | None, *, denies: bool) -> bool:
+        """Whether a statement that speaks of `stated` (and denies it, when `denies`) answers a question that
+        asks about `asked` less than its words suggest: it speaks of another kind ("paid" for "free"), or it
+        is a "no" that holds for the narrow kind only ("does not organise paid events") and the question asks
+        about the thing in general ("does the library organise events?")."""
+        if asked is None:
+            return denies and stated == self.narrow
+        return stated is not None and stated != asked
+
+    def denial_affirms(self, asked: str | None, stated: str | None, *, denies: bool) -> bool:
+        """Whether a "no" about the narrow kind answers the question with a yes: "is it free?" answered by
+        "the library does not produce paid digital services"."""
+        return denies and stated == self.narrow and asked is not None and asked == self.opposite
+
+
+PRICE = Qualifier(
+    "price",
+    (
+        (FREE, {
+            "fi": r"\b(maksut(on|toma|tomi|tonta|toman)\w*|ilmai(nen|s)\w*)",
+            "sv": r"\b(gratis\w*|avgiftsfri\w*|kostnadsfri\w*|utan (avgift|kostnad))",
+            "en": r"\b(free( of charge)?|no charge|without charge|at no cost|gratis)\b",
+        }),
+        (PAID, {
+            "fi": r"\b(\w*maksulli\w*|\w*maksu(a|n|t|ja|ihin|lla|ssa)?\b|maksa(a|vat|nko|ako|aako|nut)\b|pääsylip\w*|\w*lipu(llinen|llis)\w*)",
+            "sv": r"\b(avgiftsbelag\w*|avgiftspliktig\w*|\w*avgift\w*|betal\w*|kosta\w*|inträde\w*)",
+            "en": r"\b(paid|pay|pays|paying|cost|costs|fee|fees|ticketed|charges?|charged|charging|admission)\b",
+        }),
+    ),
+    narrow=PAID,
+    opposite=FREE,
+)
+
+# Only the long kind has words: "for an evening" or "once" is what the description does not rule out, and
+# a question that names no duration asks about use in general.
+DURATION = Qualifier(
+    "duration",
+    (
+        (LONG_TERM, {
+            "fi": r"\b(pitkäaikai\w*|pitkäksi aikaa|pysyvästi|vakituise\w*|vuode(ksi|n ajaksi)|vuosiksi|"
+                  r"koko (vuode|lukukaude|kaude|syksy|kevää)\w*|(moneksi|useaksi) kuukaudeksi|kuukausiksi)",
+            "sv": r"\b(långvarig\w*|långsiktig\w*|långtids\w*|(i|under|för) (flera|fler|många) år|(en )?längre tid|lång tid|permanent\w*|stadigvarande|"
+                  r"(för|under) (ett|hela) år\w*|hela (terminen|hösten|våren|säsongen)|flera månader)",
+            "en": r"\b(long[- ]term|longer[- ]term|permanent(ly)?|for (a|an entire|the entire|the whole) "
+                  r"(year|semester|term|season)|whole (year|semester|term)|for (several|many) (months|years)|for (months|years))\b",
+        }),
+    ),
+    narrow=LONG_TERM,
+)
+
+QUALIFIERS: tuple[Qualifier, ...] = (PRICE, DURATION)
+
+
+def price(text: str, language: str) -> str | None:
+    """FREE or PAID when the text speaks of one of them (and not both), else None."""
+    return PRICE.of(text, language)

@@ -1,0 +1,70 @@
+"""Qualifiers: free or paid (2.1's free events, 2.4's paid ones) and long-term use (2.4's rooms)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, price
+
+answers_otherwise = PRICE.answers_otherwise
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Kirjasto järjestää maksuttomia tapahtumia", "fi", FREE),
+    ("saako kirjastossa pitää ilmaisen runoillan?", "fi", FREE),
+    ("Kaupunginkirjasto ei itse järjestä maksullisia tapahtumia", "fi", PAID),
+    ("Onko tapahtumissa pääsymaksu?", "fi", PAID),
+    ("Ordnar biblioteket avgiftsfria visningar?", "sv", FREE),
+    ("får vi ha en gratiskonsert där?", "sv", FREE),
+    ("Och avgiftsbelagda evenemang?", "sv", PAID),
+    ("Can I hold a free reading in the library?", "en", FREE),
+    ("Is the exhibition free of charge?", "en", FREE),  # "charge" here is no charge
+    ("Does the library run paid workshops?", "en", PAID),
+    ("do i have to pay to get in", "en", PAID),
+    ("kostar det något att låna e-böcker?", "sv", PAID),
+    ("Jos haluan järjestää pääsymaksullisen tapahtuman", "fi", PAID),
+    ("Are the events free or paid?", "en", None),  # asks about both
+    ("Does the library lend books?", "en", None),
+])
+def test_a_text_says_free_paid_or_neither(text, language, expected):
+    assert price(text, language) == expected
+
+
+def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies_only_the_paid_kind():
+    assert answers_otherwise(FREE, PAID, denies=True) and answers_otherwise(PAID, FREE, denies=False)
+    assert not answers_otherwise(FREE, FREE, denies=False) and not answers_otherwise(PAID, PAID, denies=True)
+    assert not answers_otherwise(FREE, None, denies=True)
+    # "Does the library organise events?" is not answered by "it does not organise paid events" ...
+    assert answers_otherwise(None, PAID, denies=True)
+    # ... but is by "it organises free events".
+    assert not answers_otherwise(None, FREE, denies=False) and not answers_otherwise(None, None, denies=True)
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Kirjasto ei varaa tai vuokraa tilojaan asiakkaille pitkäaikaiseen käyttöön.", "fi", LONG_TERM),
+    ("Voiko yhdistys vuokrata huoneen koko syksyksi?", "fi", LONG_TERM),
+    ("kan vi hyra ett rum under hela terminen?", "sv", LONG_TERM),
+    ("hyr biblioteket ut lokaler för långtidsbruk", "sv", LONG_TERM),
+    ("Can I rent a study room for the whole semester?", "en", LONG_TERM),
+    ("Can we use the room permanently?", "en", LONG_TERM),
+    ("Can I book a room at the library?", "en", None),
+    ("Voiko kirjastosta varata tilan illaksi?", "fi", None),
+    # Permanent preservation of collections is not a length of use.
+    ("Kaupunginkirjastolla ei ole pysyvää säilytysvelvollisuutta kokoelmille", "fi", None),
+])
+def test_a_text_speaks_of_long_term_use_or_not(text, language, expected):
+    assert DURATION.of(text, language) == expected
+
+
+def test_a_no_for_long_term_use_only_does_not_answer_a_question_about_use_in_general():
+    assert DURATION.answers_otherwise(None, LONG_TERM, denies=True)
+    assert not DURATION.answers_otherwise(LONG_TERM, LONG_TERM, denies=True)
+    assert not DURATION.answers_otherwise(None, None, denies=True)
+
+
+def test_a_no_for_the_paid_kind_answers_is_it_free_with_a_yes():
+    assert PRICE.denial_affirms(FREE, PAID, denies=True)
+    assert not PRICE.denial_affirms(FREE, PAID, denies=False)  # "it offers paid X" does not say X is free
+    assert not PRICE.denial_affirms(PAID, PAID, denies=True) and not PRICE.denial_affirms(None, PAID, denies=True)
+    # Long-term use has no opposite kind that a denial would affirm.
+    assert not DURATION.denial_affirms(None, LONG_TERM, denies=True)
