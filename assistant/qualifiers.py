@@ -47,6 +47,12 @@ class Qualifier:
                 text = pattern.sub(" ", text)
         return found[0] if len(found) == 1 else None
 
+    def without(self, text: str, language: str) -> str:
+        """The text with the words that name any of the kinds left out ("what about for the whole year?" -> "what about?")."""
+        for _, pattern in self._compiled[language]:
+            text = pattern.sub(" ", text)
+        return text
+
     def answers_otherwise(self, asked: str | None, stated: str | None, *, denies: bool) -> bool:
         """Whether a statement that speaks of `stated` (and denies it, when `denies`) answers a question that
         asks about `asked` less than its words suggest: it speaks of another kind ("paid" for "free"), or it
@@ -88,7 +94,7 @@ DURATION = Qualifier(
         (LONG_TERM, {
             "fi": r"\b(pitkäaikai\w*|pitkäksi aikaa|pysyvästi|vakituise\w*|vuode(ksi|n ajaksi)|vuosiksi|"
                   r"koko (vuode|lukukaude|kaude|syksy|kevää)\w*|(moneksi|useaksi) kuukaudeksi|kuukausiksi)",
-            "sv": r"\b(långvarig\w*|långsiktig\w*|långtids\w*|(i|under|för) (flera|fler|många) år|(en )?längre tid|lång tid|permanent\w*|stadigvarande|"
+            "sv": r"\b(långvarig\w*|långsiktig\w*|långtids\w*|(i|under|för) (flera|fler|många) år|(för|under) ett helt år|(en )?längre tid|lång tid|permanent\w*|stadigvarande|"
                   r"(för|under) (ett|hela) år\w*|hela (terminen|hösten|våren|säsongen)|flera månader)",
             "en": r"\b(long[- ]term|longer[- ]term|permanent(ly)?|for (a|an entire|the entire|the whole) "
                   r"(year|semester|term|season)|whole (year|semester|term)|for (several|many) (months|years)|for (months|years))\b",
@@ -98,6 +104,13 @@ DURATION = Qualifier(
 )
 
 QUALIFIERS: tuple[Qualifier, ...] = (PRICE, DURATION)
+
+
+def without_qualifiers(text: str, language: str) -> str:
+    """The text with every qualifier's words left out: what a follow-up asks about besides the kind."""
+    for qualifier in QUALIFIERS:
+        text = qualifier.without(text, language)
+    return text
 
 
 def price(text: str, language: str) -> str | None:

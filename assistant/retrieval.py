@@ -19,7 +19,7 @@ from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
-from assistant.qualifiers import QUALIFIERS
+from assistant.qualifiers import QUALIFIERS, without_qualifiers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +40,11 @@ class RetrievalWeights:
     # A statement that answers the question otherwise than its words suggest, on a qualifier such as free or
     # paid (see qualifiers.py), is set back this much.
     qualifier_mismatch: float = -0.05
+    # ... and one that speaks of exactly the narrow kind asked about ("for the whole year?" and the long-term
+    # statement, "paid events?" and the paid-events one) is brought forward this much: a statement that does
+    # not speak of that kind does not answer the question. (A question about the other kind, "is it free?",
+    # may be answered by a "no" about the narrow kind, so it brings none forward.)
+    qualifier_match: float = 0.05
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -118,6 +123,7 @@ class UnitRanker:
         )
         # Per qualifier and kind asked about: which units answer otherwise (1.0) or not (0.0).
         self._setbacks: dict[str, dict[str | None, np.ndarray]] = {}
+        self._matches: dict[str, dict[str | None, np.ndarray]] = {}
         for qualifier in QUALIFIERS:
             stated = [qualifier.of(u.text, "fi") for u in self.units]
             self._setbacks[qualifier.name] = {
@@ -125,6 +131,10 @@ class UnitRanker:
                     [qualifier.answers_otherwise(asked, s, denies=u.modality is Modality.DOES_NOT) for s, u in zip(stated, self.units)],
                     dtype=np.float32,
                 )
+                for asked in (*(kind for kind, _ in qualifier.kinds), None)
+            }
+            self._matches[qualifier.name] = {
+                asked: np.array([asked == qualifier.narrow and s == asked for s in stated], dtype=np.float32)
                 for asked in (*(kind for kind, _ in qualifier.kinds), None)
             }
         self._is_question = np.array([v.kind == "question" for v in index.views])
@@ -202,16 +212,20 @@ class UnitRanker:
             if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
                 context = None
         if context:
-            # A follow-up with no words of its own ("so who does?", "vem gör det då?") asks about the
-            # earlier turn's topic and nothing else.
-            w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if content_words else (1.0, 1.0)
+            # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
+            # qualifier ("what about for the whole year?", "entä maksullisia?"), asks about the earlier turn's
+            # topic; the qualifier still picks the statement (see `asked` below).
+            own_words = content_words and lex.query_words(without_qualifiers(question, language))
+            w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if own_words else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
         asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)
         setback = sum(self._setbacks[name][kind] for name, kind in asked)
-        fused = dense + self.weights.lexical * lexical + self._offsets + self.weights.qualifier_mismatch * setback
+        match = sum(self._matches[name][kind] for name, kind in asked)
+        fused = (dense + self.weights.lexical * lexical + self._offsets + self.weights.qualifier_mismatch * setback
+                 + self.weights.qualifier_match * match)
         order = np.argsort(-fused, kind="stable")
         top = order[0]
 

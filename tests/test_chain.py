@@ -113,6 +113,23 @@ def test_follow_up_is_read_in_context(real_assistant):
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, verdict, phrase",
+    [
+        ("Can I book a room at the library?", "What about for the whole year?", "no", "pitkäaikaiseen"),
+        ("Kan man boka ett mötesrum på biblioteket?", "Och för ett helt år?", "no", "pitkäaikaiseen"),
+        ("Does the library organise free events?", "And paid ones?", "no", "maksullisia tapahtumia"),
+        ("Does the library organise events?", "Are they free?", "yes", "maksuttomia tapahtumia"),
+    ],
+)
+def test_a_follow_up_that_only_adds_a_qualifier_asks_about_the_earlier_topic(real_assistant, earlier, question, verdict, phrase):
+    # "What about for the whole year?" has no words of its own besides the kind of use it asks about.
+    answer = real_assistant.ask(question, [{"role": "user", "content": earlier}])
+    assert answer.verdict == verdict
+    assert phrase in answer.citations[0].quote
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "earlier, question, handled_by",
     [
         ("Does the library store its collections permanently?", "Who does it then?", "National Library"),

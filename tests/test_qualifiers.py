@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, price
+from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, price, without_qualifiers
 
 answers_otherwise = PRICE.answers_otherwise
 
@@ -44,6 +44,7 @@ def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies
     ("Kirjasto ei varaa tai vuokraa tilojaan asiakkaille pitkäaikaiseen käyttöön.", "fi", LONG_TERM),
     ("Voiko yhdistys vuokrata huoneen koko syksyksi?", "fi", LONG_TERM),
     ("kan vi hyra ett rum under hela terminen?", "sv", LONG_TERM),
+    ("Och för ett helt år?", "sv", LONG_TERM),
     ("hyr biblioteket ut lokaler för långtidsbruk", "sv", LONG_TERM),
     ("Can I rent a study room for the whole semester?", "en", LONG_TERM),
     ("Can we use the room permanently?", "en", LONG_TERM),
@@ -54,6 +55,12 @@ def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies
 ])
 def test_a_text_speaks_of_long_term_use_or_not(text, language, expected):
     assert DURATION.of(text, language) == expected
+
+
+def test_without_qualifiers_leaves_what_else_a_question_asks():
+    assert without_qualifiers("What about for the whole year?", "en").split() == ["What", "about", "?"]
+    assert without_qualifiers("entä maksullisia?", "fi").split() == ["entä", "?"]
+    assert without_qualifiers("Does the library lend books?", "en") == "Does the library lend books?"
 
 
 def test_a_no_for_long_term_use_only_does_not_answer_a_question_about_use_in_general():
