@@ -24,6 +24,19 @@ _ANAPHORA = re.compile(
     r"\b(sitä|siitä|siihen|sen|niitä|niistä|niihin|niillä|niiden|näitä|tätä|tästä|siellä|sinne)\b",
     re.IGNORECASE,
 )
+# A follow-up that opens so and goes on with a few words asks the earlier question again with them added:
+# "entä lapsille?", "what about for children?", "och för barn?".
+_FRAGMENT_START = re.compile(
+    r"^\s*(entä|entäs|mites|what about|how about|same for|hur är det med|vad gäller|"
+    r"(and|och|ja) (?=(for|with|to|in|at|on|för|med|till|på|i|av)\b))\s*",
+    re.IGNORECASE,
+)
+_ASKS_ITSELF = re.compile(
+    r"^(do|does|did|is|are|was|can|could|will|would|should|who|what|which|how|why|when|where|"
+    r"vem|vad|vilk\w*|hur|när|var|varför|kan|får|är|finns|har|gör)\b|\w+(ko|kö|kos|kös)\b",
+    re.IGNORECASE,
+)
+_MAX_FRAGMENT_WORDS = 4
 _MARKUP = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]{1,200}>|!?\[([^\]]*)\]\([^)]*\)", re.I | re.S)
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?]*")
 _MAX_CONTEXT_TURNS = 2
@@ -104,3 +117,31 @@ def context_for(question: str, history: Sequence[Turn]) -> Context | None:
         return None
     certain = bool(_FOLLOW_UP_START.match(question) or _ANAPHORA.search(question))
     return Context(" ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:]), certain)
+
+
+def continued(earlier: str, question: str) -> str:
+    """The follow-up read together with the earlier question, as the text to match the document with.
+
+    A short fragment ("entä lapsille?", "what about for children?") is read into the earlier question:
+    "Edistääkö kirjasto lukemista lapsille?". Put after it as a sentence of its own, the fragment carries
+    the match alone, and e5 hears "children" as basic literacy teaching. A follow-up that asks a question of
+    its own ("and does it publish them?", "entä julkaiseeko se niitä?") is put after the earlier question.
+    """
+    fragment = _fragment(question)
+    if fragment:
+        return f"{earlier.rstrip(' ?!.')} {fragment}?"
+    return f"{earlier} {question}"
+
+
+def is_fragment(question: str) -> bool:
+    """Whether the follow-up is a fragment that means something only read into the earlier question."""
+    return bool(_fragment(question))
+
+
+def _fragment(question: str) -> str:
+    opening = _FRAGMENT_START.match(question)
+    fragment = question[opening.end():].strip(" ,;:?!.") if opening else ""
+    if fragment and len(fragment.split()) <= _MAX_FRAGMENT_WORDS and not _ASKS_ITSELF.search(fragment):
+        return fragment
+    return ""
+

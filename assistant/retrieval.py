@@ -17,6 +17,7 @@ import numpy as np
 from assistant.answer_type import fact_asked_for
 from assistant.corpus import Corpus, Unit
 from assistant.modality import Modality
+from assistant.conversation import continued, is_fragment
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
 from assistant.qualifiers import QUALIFIERS, without_qualifiers
@@ -207,16 +208,18 @@ class UnitRanker:
         lexical, content_words, unknown = self._lexical_scores(question, language)
         combined_dense = None
         if context:
-            combined = f"{context} {question}"
-            combined_dense = self._dense(f"{context} {meant}")
+            combined = continued(context, question)
+            combined_dense = self._dense(continued(context, meant))
             if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
                 context = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
             # qualifier ("what about for the whole year?", "entä maksullisia?"), asks about the earlier turn's
             # topic; the qualifier still picks the statement (see `asked` below).
+            # So does a fragment read into the earlier question ("entä lapsille?"): alone it means little.
             own_words = content_words and lex.query_words(without_qualifiers(question, language))
-            w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if own_words else (1.0, 1.0)
+            stands_alone = own_words and not is_fragment(question)
+            w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical

@@ -119,9 +119,14 @@ def test_follow_up_is_read_in_context(real_assistant):
         ("Kan man boka ett mötesrum på biblioteket?", "Och för ett helt år?", "no", "pitkäaikaiseen"),
         ("Does the library organise free events?", "And paid ones?", "no", "maksullisia tapahtumia"),
         ("Does the library organise events?", "Are they free?", "yes", "maksuttomia tapahtumia"),
+        # A fragment naming who it is for is read into the earlier question: "children" alone matches the
+        # statement on basic literacy teaching.
+        ("Edistääkö kirjasto lukemista?", "entä lapsille?", "partnership", "päiväkotien ja oppilaitosten"),
+        ("Does the library promote reading?", "What about for children?", "partnership", "päiväkotien ja oppilaitosten"),
+        ("Ordnar biblioteket evenemang?", "och för barn?", "yes", "maksuttomia tapahtumia"),
     ],
 )
-def test_a_follow_up_that_only_adds_a_qualifier_asks_about_the_earlier_topic(real_assistant, earlier, question, verdict, phrase):
+def test_a_follow_up_that_only_adds_a_qualifier_or_a_fragment_asks_about_the_earlier_topic(real_assistant, earlier, question, verdict, phrase):
     # "What about for the whole year?" has no words of its own besides the kind of use it asks about.
     answer = real_assistant.ask(question, [{"role": "user", "content": earlier}])
     assert answer.verdict == verdict

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail, states_amount_or_time, states_contact_detail
 from assistant.contract import InputError, Turn
-from assistant.conversation import as_turns, context_for, focus_question, normalise_question
+from assistant.conversation import as_turns, context_for, continued, focus_question, is_fragment, normalise_question
 from assistant.language import detect_language, looks_like_supported_language
 
 
@@ -81,6 +81,23 @@ def test_follow_up_gets_the_earlier_user_turn_as_context():
 def test_words_that_point_back_make_a_certain_follow_up(question, certain):
     history = [Turn("user", "Does the library offer digital help for seniors?")]
     assert context_for(question, history).certain is certain
+
+
+@pytest.mark.parametrize("earlier, question, expected", [
+    ("Edistääkö kirjasto lukemista?", "entä lapsille?", "Edistääkö kirjasto lukemista lapsille?"),
+    ("Does the library promote reading?", "What about for children?", "Does the library promote reading for children?"),
+    ("Ordnar biblioteket evenemang?", "och för barn?", "Ordnar biblioteket evenemang för barn?"),
+    # A follow-up that asks a question of its own follows the earlier one.
+    ("Myykö kirjasto kirjoja?", "entä julkaiseeko se niitä?", "Myykö kirjasto kirjoja? entä julkaiseeko se niitä?"),
+    ("Does the library sell books?", "and does it publish them?", "Does the library sell books? and does it publish them?"),
+    ("Säljer biblioteket böcker?", "och ger den ut dem?", "Säljer biblioteket böcker? och ger den ut dem?"),
+    # ... and so does a long one.
+    ("Does the library hire performers?", "and the sound and lighting people too?",
+     "Does the library hire performers? and the sound and lighting people too?"),
+])
+def test_a_short_fragment_is_read_into_the_earlier_question(earlier, question, expected):
+    assert continued(earlier, question) == expected
+    assert is_fragment(question) == (expected != f"{earlier} {question}")
 
 
 def test_history_accepts_chat_messages_and_rejects_malformed_ones():
