@@ -149,11 +149,9 @@ class AnswerWriter:
         return " ".join(_sentence(t) for t in translations) if all(translations) else None
 
     def _actors(self, unit: Unit, language: str) -> str | None:
-        if language != "fi":
-            translated = self.alignment.actors(unit.id, language)
-            if translated:
-                return translated
-        return unit.actors
+        # The aligned entry names them in the nominative in Finnish too ("muut kirjastot" where the sentence
+        # says "muiden kirjastojen kanssa"); the words cut from the sentence are the fallback.
+        return self.alignment.actors(unit.id, language) or unit.actors
 
 
 def _differs(a: Unit, b: Unit) -> bool:

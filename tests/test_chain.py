@@ -138,7 +138,7 @@ def test_a_follow_up_that_only_adds_a_qualifier_or_a_fragment_asks_about_the_ear
     "earlier, question, handled_by",
     [
         ("Does the library store its collections permanently?", "Who does it then?", "National Library"),
-        ("Hoitaako kirjasto aineistojen pitkäaikaisen säilyttämisen?", "kuka sitten?", "kansalliskirjasto"),
+        ("Hoitaako kirjasto aineistojen pitkäaikaisen säilyttämisen?", "kuka sitten?", "Kansalliskirjasto"),
         ("Does the library teach basic literacy?", "So who does?", "educational institutions"),
     ],
 )

@@ -48,12 +48,16 @@ def test_who_does_it_instead_is_said_once(corpus, writer, language):
     assert answer.answer.casefold().count(actors.casefold()) == 1
 
 
-def test_a_no_answer_adds_who_does_it_when_its_statement_does_not_name_them(corpus, writer):
+def test_a_no_answer_adds_who_does_it_when_its_statement_does_not_name_them(corpus):
     from dataclasses import replace
 
+    from assistant.aligned import Alignment
+
+    # No aligned entries (as when they are stale): the actors come from the unit itself.
+    bare = AnswerWriter(corpus, Alignment({}, (), (), ""), "https://www.helmet.fi")
     unit = corpus.unit(f"{STEM}#2.4-1a")
     decision = Decision("no", (Evidence(replace(unit, actors="kansalaisopistot"), 0.9, 0.9, 0.5),), 0.9, "test")
-    answer = writer.write("q", "fi", decision)
+    answer = bare.write("q", "fi", decision)
     assert answer.referral == "Tätä hoitaa sen sijaan: kansalaisopistot."
     assert answer.answer.endswith(answer.referral)
 
@@ -67,3 +71,10 @@ def test_is_it_free_answered_by_a_no_for_the_paid_kind_says_free(corpus, writer,
     answer = writer.write("q", language, decision)
     assert answer.answer.startswith(lead) and answer.verdict == "yes"
     assert answer.citations[0].quote == "Kirjasto ei tuota käyttäjille maksullisia digitaalisia palveluja."
+
+
+def test_partners_are_named_in_the_nominative_in_finnish(corpus, writer):
+    # The sentence says "... yhteistyössä muiden kirjastojen, järjestöjen sekä päiväkotien ja oppilaitosten kanssa".
+    unit = next(u for u in corpus.units if u.actors and u.actors.startswith("muiden kirjastojen"))
+    answer = writer.write("q", "fi", Decision("partnership", (Evidence(unit, 0.9, 0.9, 0.5),), 0.9, "test"))
+    assert "Kumppaneita: muut kirjastot, järjestöt sekä päiväkodit ja oppilaitokset." in answer.answer
