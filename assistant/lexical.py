@@ -89,6 +89,11 @@ STOPWORDS = {
     for language, words in STOPWORDS.items()
 }
 _BRANCH_WORDS = {language: frozenset(names.split()) for language, names in _BRANCHES.items()}
+# Words the stemmer merges with a word of another meaning, read as the word they mean: Swedish "boka"
+# (to book a room) stems to "bok" (a book) and made room questions match the book-sales statement.
+STEM_EXCEPTIONS: dict[str, dict[str, str]] = {
+    "sv": {form: "bokning" for form in "boka bokar bokade bokat bokas bokats bokades".split()},
+}
 # "The library" in the case the branch name had ("Oodissa" -> "kirjastossa"), by Voikko's case names.
 _FINNISH_LIBRARY_FORMS = {
     "nimento": "kirjasto", "omanto": "kirjaston", "osanto": "kirjastoa", "sisaolento": "kirjastossa",
@@ -100,7 +105,7 @@ _LIBRARY_NOUNS = re.compile(r"(kirjasto|lähikirjasto|bibliotek|library|branch)\
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
-    """What the index's stored terms depend on: each language's backend, the tokenizer and the stopwords.
+    """What the index's stored terms depend on: each language's backend, the tokenizer, stopwords and stem exceptions.
 
     Recorded in the index manifest, so changing any of them rebuilds the index instead of matching
     questions against terms made the old way.
@@ -109,6 +114,7 @@ def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
 
     recipe = [_TOKEN.pattern, PART] + [
         f"{language}:{analyzers[language].backend}:{' '.join(sorted(STOPWORDS.get(language, ())))}"
+        f":{' '.join(f'{k}={v}' for k, v in sorted(STEM_EXCEPTIONS.get(language, {}).items()))}"
         for language in sorted(analyzers)
     ]
     digest = hashlib.sha256("\n".join(recipe).encode("utf-8")).hexdigest()[:12]
@@ -201,6 +207,8 @@ class Analyzer:
     @lru_cache(maxsize=65536)
     def _word_terms(self, word: str) -> tuple[str, ...]:
         stop = STOPWORDS.get(self.language, frozenset())
+        if meant := STEM_EXCEPTIONS.get(self.language, {}).get(word.lower()):
+            return (meant,)
         analyses = self._analyses(word)
         bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
         if "-" in word:

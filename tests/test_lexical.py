@@ -89,6 +89,14 @@ def test_a_hyphenated_compound_is_one_word_with_its_parts_for_partial_credit(lan
     assert any(t.startswith(PART) for t in terms) is has_part  # and its parts ("~book"), for partial credit
 
 
+def test_swedish_to_book_a_room_is_not_a_book():
+    from assistant.chain import analyzers_for_languages
+
+    swedish = analyzers_for_languages()["sv"]
+    assert swedish.word_terms("boka") == swedish.word_terms("bokade") == swedish.word_terms("bokning")
+    assert not swedish.word_terms("boka") & (swedish.word_terms("bok") | swedish.word_terms("boken"))
+
+
 def test_a_question_is_respelt_with_the_documents_words_before_its_meaning_is_read():
     from assistant.lexical import Analyzer, LexicalIndex
 
