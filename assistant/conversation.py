@@ -144,4 +144,3 @@ def _fragment(question: str) -> str:
     if fragment and len(fragment.split()) <= _MAX_FRAGMENT_WORDS and not _ASKS_ITSELF.search(fragment):
         return fragment
     return ""
-

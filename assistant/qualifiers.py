@@ -48,7 +48,7 @@ class Qualifier:
         return found[0] if len(found) == 1 else None
 
     def without(self, text: str, language: str) -> str:
-        """The text with the words that name any of the kinds left out ("what about for the whole year?" -> "what about?")."""
+        """The text without the words that name a kind ("what about for the whole year?" -> "what about ?")."""
         for _, pattern in self._compiled[language]:
             text = pattern.sub(" ", text)
         return text
@@ -111,8 +111,3 @@ def without_qualifiers(text: str, language: str) -> str:
     for qualifier in QUALIFIERS:
         text = qualifier.without(text, language)
     return text
-
-
-def price(text: str, language: str) -> str | None:
-    """FREE or PAID when the text speaks of one of them (and not both), else None."""
-    return PRICE.of(text, language)

@@ -15,11 +15,11 @@ from typing import Callable
 import numpy as np
 
 from assistant.answer_type import fact_asked_for
-from assistant.corpus import Corpus, Unit
-from assistant.modality import Modality
 from assistant.conversation import continued, is_fragment
+from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
+from assistant.modality import Modality
 from assistant.qualifiers import QUALIFIERS, without_qualifiers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, price, without_qualifiers
+from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, without_qualifiers
 
 answers_otherwise = PRICE.answers_otherwise
 
@@ -27,7 +27,7 @@ answers_otherwise = PRICE.answers_otherwise
     ("Does the library lend books?", "en", None),
 ])
 def test_a_text_says_free_paid_or_neither(text, language, expected):
-    assert price(text, language) == expected
+    assert PRICE.of(text, language) == expected
 
 
 def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies_only_the_paid_kind():
