@@ -106,8 +106,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def format_answer(answer: Answer) -> str:
     lines = [verdict_headline(answer.verdict, answer.language), "", answer.answer]
-    if answer.referral and answer.referral not in answer.answer:
-        lines += ["", answer.referral]
+    if answer.referral_to_show:
+        lines += ["", answer.referral_to_show]
     for n, c in enumerate(answer.citations, 1):
         lines += ["", f"[{n}] {c.section} {c.heading} ({c.source}, chars {c.start}-{c.end})", f"    \u201c{c.quote}\u201d"]
     return "\n".join(lines)

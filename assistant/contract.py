@@ -50,6 +50,11 @@ class Answer:
     referral: str | None
     citations: tuple[Citation, ...] = ()
 
+    @property
+    def referral_to_show(self) -> str | None:
+        """The referral, when the answer text does not already say it: views show it once."""
+        return self.referral if self.referral and self.referral not in self.answer else None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,

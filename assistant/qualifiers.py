@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 
 FREE, PAID = "free", "paid"
 LONG_TERM = "long-term"
@@ -37,6 +40,11 @@ class Qualifier:
             lang: tuple((kind, re.compile(patterns[lang], re.I)) for kind, patterns in self.kinds) for lang in languages
         }
         object.__setattr__(self, "_compiled", compiled)
+
+    @property
+    def askable(self) -> tuple[str | None, ...]:
+        """Every answer `of` can give for a question: one of the kinds, or None."""
+        return (*(kind for kind, _ in self.kinds), None)
 
     def of(self, text: str, language: str) -> str | None:
         """The kind the text speaks of, or None when it speaks of none or of more than one."""
@@ -111,3 +119,10 @@ def without_qualifiers(text: str, language: str) -> str:
     for qualifier in QUALIFIERS:
         text = qualifier.without(text, language)
     return text
+
+
+@lru_cache(maxsize=256)
+def stated_kinds(text: str) -> Mapping[str, str | None]:
+    """Per qualifier, the kind a statement of the (Finnish) description speaks of. The units are few and fixed,
+    so the ranker and the verdict read each one's kinds once."""
+    return MappingProxyType({qualifier.name: qualifier.of(text, "fi") for qualifier in QUALIFIERS})

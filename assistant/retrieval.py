@@ -20,7 +20,7 @@ from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
 from assistant.modality import Modality
-from assistant.qualifiers import QUALIFIERS, without_qualifiers
+from assistant.qualifiers import QUALIFIERS, stated_kinds, without_qualifiers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,21 +122,21 @@ class UnitRanker:
         self._offsets = np.array(
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
-        # Per qualifier and kind asked about: which units answer otherwise (1.0) or not (0.0).
-        self._setbacks: dict[str, dict[str | None, np.ndarray]] = {}
-        self._matches: dict[str, dict[str | None, np.ndarray]] = {}
+        # Per qualifier and kind asked about: each unit's shift in the fused score, set back when it answers
+        # otherwise, brought forward when it speaks of exactly the narrow kind asked about.
+        self._qualifier_shift: dict[str, dict[str | None, np.ndarray]] = {}
         for qualifier in QUALIFIERS:
-            stated = [qualifier.of(u.text, "fi") for u in self.units]
-            self._setbacks[qualifier.name] = {
+            stated = [(stated_kinds(u.text)[qualifier.name], u.modality is Modality.DOES_NOT) for u in self.units]
+            self._qualifier_shift[qualifier.name] = {
                 asked: np.array(
-                    [qualifier.answers_otherwise(asked, s, denies=u.modality is Modality.DOES_NOT) for s, u in zip(stated, self.units)],
+                    [
+                        weights.qualifier_mismatch * qualifier.answers_otherwise(asked, kind, denies=denies)
+                        + weights.qualifier_match * (asked == qualifier.narrow and kind == asked)
+                        for kind, denies in stated
+                    ],
                     dtype=np.float32,
                 )
-                for asked in (*(kind for kind, _ in qualifier.kinds), None)
-            }
-            self._matches[qualifier.name] = {
-                asked: np.array([asked == qualifier.narrow and s == asked for s in stated], dtype=np.float32)
-                for asked in (*(kind for kind, _ in qualifier.kinds), None)
+                for asked in qualifier.askable
             }
         self._is_question = np.array([v.kind == "question" for v in index.views])
         self._index = index
@@ -225,10 +225,8 @@ class UnitRanker:
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
         asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)
-        setback = sum(self._setbacks[name][kind] for name, kind in asked)
-        match = sum(self._matches[name][kind] for name, kind in asked)
-        fused = (dense + self.weights.lexical * lexical + self._offsets + self.weights.qualifier_mismatch * setback
-                 + self.weights.qualifier_match * match)
+        shift = sum(self._qualifier_shift[name][kind] for name, kind in asked)
+        fused = dense + self.weights.lexical * lexical + self._offsets + shift
         order = np.argsort(-fused, kind="stable")
         top = order[0]
 

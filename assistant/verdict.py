@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answer_type import states_fact
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
-from assistant.qualifiers import QUALIFIERS
+from assistant.qualifiers import QUALIFIERS, stated_kinds
 from assistant.retrieval import Evidence, Retrieval
 
 
@@ -65,10 +65,11 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
 
 def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
     asked = dict(retrieval.asks_about)
+    stated = stated_kinds(top.unit.text)
     denies = top.unit.modality is Modality.DOES_NOT
     for qualifier in QUALIFIERS:
         kind = asked.get(qualifier.name)
-        if qualifier.denial_affirms(kind, qualifier.of(top.unit.text, "fi"), denies=denies):
+        if qualifier.denial_affirms(kind, stated[qualifier.name], denies=denies):
             return kind
     return None
 

@@ -216,8 +216,8 @@ def linkify(text: str) -> str:
 def render_referral(answer: Answer, referral_url: str, intro: str, link_text: str, ui_lang: str) -> str:
     """Where to go next when the document does not cover the question (or the answer names a referral)."""
     parts = []
-    if answer.referral and answer.referral not in answer.answer:
-        parts.append(f'<p class="referral-text" lang="{lang_of(answer.language)}">{linkify(answer.referral)}</p>')
+    if answer.referral_to_show:
+        parts.append(f'<p class="referral-text" lang="{lang_of(answer.language)}">{linkify(answer.referral_to_show)}</p>')
     already_linked = bool(referral_url) and referral_url.rstrip("/") in (answer.referral or "")
     if answer.verdict == "not_covered" and referral_url and not already_linked:
         parts.append(
