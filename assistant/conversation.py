@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from assistant.contract import InputError, Turn
 
@@ -33,10 +33,13 @@ _FRAGMENT_START = re.compile(
 )
 _ASKS_ITSELF = re.compile(
     r"^(do|does|did|is|are|was|can|could|will|would|should|who|what|which|how|why|when|where|"
-    r"vem|vad|vilk\w*|hur|när|var|varför|kan|får|är|finns|har|gör)\b|\w+(ko|kö|kos|kös)\b",
+    r"vem|vad|vilk\w*|hur|när|var|varför|kan|får|är|finns|har|gör)\b|\w+(ko|kö|kos|kös|ks)\b",
     re.IGNORECASE,
 )
 _MAX_FRAGMENT_WORDS = 4
+# A fragment that names an action ("what about selling?", "hur är det med att sälja?") asks the earlier
+# question with its action replaced, not extended. Finnish verbs need the morphology (`is_verb`).
+_ACTION_START = re.compile(r"^(to|att)\s+\w|^\w{2,}ing\b", re.IGNORECASE)
 _MARKUP = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]{1,200}>|!?\[([^\]]*)\]\([^)]*\)", re.I | re.S)
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?]*")
 _MAX_CONTEXT_TURNS = 2
@@ -119,23 +122,40 @@ def context_for(question: str, history: Sequence[Turn]) -> Context | None:
     return Context(" ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:]), certain)
 
 
-def continued(earlier: str, question: str) -> str:
+class VerbForms(Protocol):
+    """What a follow-up needs of a language's morphology (Finnish: `lexical.Analyzer` with Voikko)."""
+
+    def can_be_verb(self, word: str) -> bool: ...  # "lainaa": a loan, or lends
+    def is_verb(self, word: str) -> bool: ...  # a verb and nothing else: "myykö", "voiko"
+
+
+def continued(earlier: str, question: str, verbs: VerbForms | None = None) -> str:
     """The follow-up read together with the earlier question, as the text to match the document with.
 
     A short fragment ("entä lapsille?", "what about for children?") is read into the earlier question:
     "Edistääkö kirjasto lukemista lapsille?". Put after it as a sentence of its own, the fragment carries
-    the match alone, and e5 hears "children" as basic literacy teaching. A follow-up that asks a question of
-    its own ("and does it publish them?", "entä julkaiseeko se niitä?") is put after the earlier question.
+    the match alone, and e5 hears "children" as basic literacy teaching. A fragment that names an action
+    ("entä lainata?" after "Myykö kirjasto kirjoja?") replaces the earlier question's verbs: "kirjasto
+    kirjoja lainata?"; kept, "myykö" would still ask about selling. Where the earlier verbs can't be told
+    (English and Swedish have no morphology here), and for a follow-up that asks a question of its own
+    ("and does it publish them?", "entä julkaiseeko se niitä?"), the follow-up is put after the earlier question.
     """
     fragment = _fragment(question)
-    if fragment:
+    if not fragment:
+        return f"{earlier} {question}"
+    if not _names_action(fragment, verbs):
         return f"{earlier.rstrip(' ?!.')} {fragment}?"
-    return f"{earlier} {question}"
+    words = earlier.rstrip(" ?!.").split()
+    kept = [w for w in words if verbs is None or not verbs.is_verb(w.strip(",.;:!?"))]
+    if len(kept) == len(words):
+        return f"{earlier} {question}"
+    return f"{' '.join(kept)} {fragment}?"
 
 
-def is_fragment(question: str) -> bool:
-    """Whether the follow-up is a fragment that means something only read into the earlier question."""
-    return bool(_fragment(question))
+def is_fragment(earlier: str, question: str, verbs: VerbForms | None = None) -> bool:
+    """Whether the follow-up is a fragment that means something only read into the earlier question
+    (`continued` reads it in, rather than putting it after)."""
+    return continued(earlier, question, verbs) != f"{earlier} {question}"
 
 
 def _fragment(question: str) -> str:
@@ -144,3 +164,7 @@ def _fragment(question: str) -> str:
     if fragment and len(fragment.split()) <= _MAX_FRAGMENT_WORDS and not _ASKS_ITSELF.search(fragment):
         return fragment
     return ""
+
+
+def _names_action(fragment: str, verbs: VerbForms | None) -> bool:
+    return bool(_ACTION_START.match(fragment)) or (verbs is not None and verbs.can_be_verb(fragment.split()[0]))

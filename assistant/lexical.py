@@ -26,13 +26,13 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "fi": frozenset(
         """
         ja on ei eikä että se ne tämä tuo mikä mitä kuka ketkä kenen missä mistä mihin miten miksi milloin
-        voiko voinko voisiko onko ovatko saako saanko pitääkö täytyykö entä entäs myös vai tai sekä mutta
+        voiko voinko voisiko onko ovatko saako saanko pitääkö täytyykö entä entäs myös vai tai sekä mutta kanssa
         jos kun niin siis nyt vielä jo minä mä minulle mulle minun meidän te teidän sinä sä sinun hän he me
         olla olen olet ole oli olisi voi voin voit voisin pitää täytyy saa saan eli kai kyllä joo juu eikö
         kirjasto kaupunginkirjasto helsinki helsingin kaupunki tehdä hoitaa kuulua
         itse oma omat mitään jotain joku jokin kaikki ollenkaan siellä sieltä sinne teillä teiltä teille
         vaan sitten ihan vähän onks onkse voiks saaks noh no mites vissiin paljon monta kerran juttu asia
-        eiks mun mulla oon oot ois voisko saisko onnistuuko
+        eiks mun mulla oon oot ois voisko saisko onnistuuko sit ite kaa ku nii
         """.split()
     ),
     "sv": frozenset(
@@ -102,6 +102,10 @@ _FINNISH_LIBRARY_FORMS = {
 }
 _THE_LIBRARY = {"fi": "kirjasto", "sv": "biblioteket", "en": "the library"}
 _LIBRARY_NOUNS = re.compile(r"(kirjasto|lähikirjasto|bibliotek|library|branch)\w*$", re.IGNORECASE)
+
+
+# Voikko reads some verbs as names too ("ostaa" is also the place Osta): those readings do not count.
+_NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
@@ -196,6 +200,16 @@ class Analyzer:
             return False
         with self._lock:
             return bool(self._voikko.spell(word))
+
+    def can_be_verb(self, word: str) -> bool:
+        """True when the word can be read as a finite verb or an infinitive (Finnish only: "ostaa", and
+        "lainaa", also a noun). Verbal nouns ("lukemista") do not count: they name a topic like other nouns."""
+        return any(a.get("CLASS") == "teonsana" and a.get("MOOD") != "MINEN-infinitive" for a in self._analyses(word))
+
+    def is_verb(self, word: str) -> bool:
+        """True when the word is a verb and cannot be read otherwise ("myykö", "voiko"; not "lainaa")."""
+        classes = {a.get("CLASS") for a in self._analyses(word)} - _NAME_CLASSES
+        return classes == {"teonsana"}
 
     def _analyses(self, word: str) -> list[dict]:
         """Voikko's morphological analyses of the word (none without Voikko)."""

@@ -208,9 +208,12 @@ class UnitRanker:
         lexical, content_words, unknown = self._lexical_scores(question, language)
         combined_dense = None
         if context:
-            combined = continued(context, question)
-            combined_dense = self._dense(continued(context, meant))
-            if not context_certain and combined_dense.max() - question_dense.max() < self.weights.follow_up_gain:
+            verbs = self.analyzers[language]
+            combined = continued(context, question, verbs)
+            combined_dense = self._dense(continued(context, meant, verbs))
+            # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
+            gain = combined_dense.max() - question_dense.max()
+            if not context_certain and content_words and gain < self.weights.follow_up_gain:
                 context = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
@@ -218,7 +221,7 @@ class UnitRanker:
             # topic; the qualifier still picks the statement (see `asked` below).
             # So does a fragment read into the earlier question ("entä lapsille?"): alone it means little.
             own_words = content_words and lex.query_words(without_qualifiers(question, language))
-            stands_alone = own_words and not is_fragment(question)
+            stands_alone = own_words and not is_fragment(context, question, verbs)
             w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)

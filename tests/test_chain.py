@@ -135,6 +135,25 @@ def test_a_follow_up_that_only_adds_a_qualifier_or_a_fragment_asks_about_the_ear
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, verdict, phrase",
+    [
+        # Another action: "myydä" replaces "lainaako", which would keep the match on lending.
+        ("Lainaako kirjasto kirjoja?", "entä myydä?", "no", "kirjamyyntiä"),
+        ("Myykö kirjasto kirjoja?", "entä lainata?", "yes", "lainaus"),
+        ("Järjestääkö kirjasto tapahtumia?", "entä myöntää avustuksia?", "no", "avustuksia"),
+        # No words of its own but "with whom": it cannot stand alone.
+        ("Ylläpitääkö kirjasto verkkokirjastoa?", "kenen kanssa?", "partnership", "Helmet"),
+        ("Upprätthåller biblioteket ett nätbibliotek?", "med vem?", "partnership", "Helmet"),
+    ],
+)
+def test_a_follow_up_naming_another_action_or_only_asking_with_whom(real_assistant, earlier, question, verdict, phrase):
+    answer = real_assistant.ask(question, [{"role": "user", "content": earlier}])
+    assert answer.verdict == verdict
+    assert phrase in answer.citations[0].quote
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "earlier, question, handled_by",
     [
         ("Does the library store its collections permanently?", "Who does it then?", "National Library"),

@@ -97,7 +97,37 @@ def test_words_that_point_back_make_a_certain_follow_up(question, certain):
 ])
 def test_a_short_fragment_is_read_into_the_earlier_question(earlier, question, expected):
     assert continued(earlier, question) == expected
-    assert is_fragment(question) == (expected != f"{earlier} {question}")
+    assert is_fragment(earlier, question) == (expected != f"{earlier} {question}")
+
+
+class FinnishVerbs:
+    """The verb readings of a few words, as Voikko gives them."""
+
+    verbs, also_nouns = {"myykö", "voiko", "myydä", "ostaa", "lainata"}, {"lainaa"}
+
+    def can_be_verb(self, word):
+        return word.lower() in self.verbs | self.also_nouns
+
+    def is_verb(self, word):
+        return word.lower() in self.verbs
+
+
+@pytest.mark.parametrize("earlier, question, expected", [
+    # A fragment naming another action replaces the earlier question's verbs, which would still ask about selling.
+    ("Myykö kirjasto kirjoja?", "entä lainata?", "kirjasto kirjoja lainata?"),
+    ("Myykö kirjasto kirjoja?", "entä lainaa niitä?", "kirjasto kirjoja lainaa niitä?"),
+    ("Voiko kirjastosta lainata kirjoja?", "entä ostaa?", "kirjastosta kirjoja ostaa?"),
+    # Where the earlier verbs are not known (English, Swedish), it follows the earlier question instead.
+    ("Does the library sell books?", "What about lending them?", "Does the library sell books? What about lending them?"),
+    ("Säljer biblioteket böcker?", "hur är det med att låna ut dem?",
+     "Säljer biblioteket böcker? hur är det med att låna ut dem?"),
+    # A fragment naming who it is for is still read in; "entä" with a -ks question asks a question of its own.
+    ("Myykö kirjasto kirjoja?", "entä lapsille?", "Myykö kirjasto kirjoja lapsille?"),
+    ("Myykö kirjasto kirjoja?", "entä avustukset, jakaaks se niitä?",
+     "Myykö kirjasto kirjoja? entä avustukset, jakaaks se niitä?"),
+])
+def test_a_fragment_naming_another_action_replaces_the_earlier_verb(earlier, question, expected):
+    assert continued(earlier, question, FinnishVerbs()) == expected
 
 
 def test_history_accepts_chat_messages_and_rejects_malformed_ones():

@@ -165,8 +165,21 @@ def test_finnish_branch_names_become_the_library_in_their_case(question, meant):
 @pytest.mark.parametrize("language, question, topic", [
     ("en", "isnt it true that they dont sell books", ["sell", "books"]),
     ("fi", "eiks mun kirjasto myy kirjoja", ["myy", "kirjoja"]),
+    ("fi", "mistä ne sit saa, ite vai jonkun kaa", ["jonkun"]),
     ("sv", "ja undrar va biblan säljer för böcker", ["undrar", "säljer", "böcker"]),
 ])
 def test_chat_spellings_of_function_words_carry_no_topic(language, question, topic):
     # "isnt" is "isn't", "eiks" is "eikö", "ja" is "jag": left in, they count as words the document never uses.
     assert Analyzer(language).content_tokens(question) == topic
+
+
+def test_finnish_verbs_are_told_from_nouns():
+    from assistant.chain import analyzers_for_languages
+
+    analyzer = analyzers_for_languages()["fi"]
+    if analyzer.backend != "voikko":
+        pytest.skip("word classes come from Voikko (libvoikko1 + voikko-fi)")
+    assert analyzer.is_verb("myykö") and analyzer.is_verb("ostaa")  # "ostaa" is also the place Osta
+    assert analyzer.can_be_verb("lainaa") and not analyzer.is_verb("lainaa")  # also "a loan"
+    assert not analyzer.can_be_verb("lapsille") and not analyzer.can_be_verb("lukemista")  # a verbal noun
+    assert not Analyzer("en").can_be_verb("sell")  # no morphology outside Finnish
