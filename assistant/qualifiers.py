@@ -32,7 +32,10 @@ class Qualifier:
     kinds: tuple[tuple[str, dict[str, str]], ...]
     narrow: str  # "does not organise paid events" denies this kind only
     opposite: str | None = None  # the kind a denial of the narrow kind affirms ("not paid" is free)
+    # Per language, wordings that use a kind's words without asking about the kind ("who pays for it?").
+    not_asking: dict[str, str] = field(default_factory=dict)
     _compiled: dict[str, tuple[tuple[str, re.Pattern], ...]] = field(init=False, repr=False, compare=False)
+    _not_asking: dict[str, re.Pattern] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         languages = {lang for _, patterns in self.kinds for lang in patterns}
@@ -40,6 +43,7 @@ class Qualifier:
             lang: tuple((kind, re.compile(patterns[lang], re.I)) for kind, patterns in self.kinds) for lang in languages
         }
         object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_not_asking", {lang: re.compile(p, re.I) for lang, p in self.not_asking.items()})
 
     @property
     def askable(self) -> tuple[str | None, ...]:
@@ -49,6 +53,8 @@ class Qualifier:
     def of(self, text: str, language: str) -> str | None:
         """The kind the text speaks of, or None when it speaks of none or of more than one."""
         found = []
+        if language in self._not_asking:
+            text = self._not_asking[language].sub(" ", text)
         for kind, pattern in self._compiled[language]:
             if pattern.search(text):
                 found.append(kind)
@@ -92,6 +98,14 @@ PRICE = Qualifier(
     ),
     narrow=PAID,
     opposite=FREE,
+    # Who pays, and whether the library pays (for performers, say), ask who bears a cost, not its price to
+    # the asker: "who's paying for it?" is not answered by "the library produces no paid digital services".
+    not_asking={
+        "fi": r"\bkuka\b.{0,20}\b(maksaa|rahoittaa|kustantaa)\b|\bmaksaako (kirjasto|kaupunki)\b",
+        "sv": r"\bvem\b.{0,20}\b(betalar|finansierar|bekostar|står för)\b|\bbetalar (biblioteket|staden)\b",
+        "en": r"\bwho('s| is)?\b.{0,20}\b(pays?|paying|funds?|funding|finances?|financing)\b"
+              r"|\b(does|do|will) (the library|the city|they|it) pay\b",
+    },
 )
 
 # Only the long kind has words: "for an evening" or "once" is what the description does not rule out, and

@@ -25,6 +25,13 @@ answers_otherwise = PRICE.answers_otherwise
     ("Jos haluan järjestää pääsymaksullisen tapahtuman", "fi", PAID),
     ("Are the events free or paid?", "en", None),  # asks about both
     ("Does the library lend books?", "en", None),
+    # Who pays, or whether the library pays, is about who bears a cost, not the price to the asker.
+    ("who's paying for it?", "en", None),
+    ("Does the library pay the musicians who play at its events?", "en", None),
+    ("vem betalar för det?", "sv", None),
+    ("kuka sen maksaa?", "fi", None),
+    ("Maksaako kirjasto esiintyjille?", "fi", None),
+    ("maksaako se?", "fi", PAID),  # "does it cost?"
 ])
 def test_a_text_says_free_paid_or_neither(text, language, expected):
     assert PRICE.of(text, language) == expected
