@@ -34,6 +34,9 @@ from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, Un
 from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide
 
 
+_SWITCH_EVIDENCE = 2.0  # a follow-up needs a function word of another language to switch to it
+
+
 @dataclass(frozen=True)
 class Prepared:
     question: str  # as asked, cleaned
@@ -99,7 +102,11 @@ class Assistant:
         return Prepared(
             question=question,
             focus=focus,
-            language=detect_language(focus, fallback=fallback, vocabularies=vocabularies),
+            # In a conversation, a follow-up without a function word ("online?", "e-kirjat?") keeps its
+            # language: loanwords and shared words say little about which language someone is writing.
+            language=detect_language(
+                focus, fallback=fallback, vocabularies=vocabularies, min_evidence=_SWITCH_EVIDENCE if earlier else 0.0
+            ),
             context=context_for(focus, history),
             supported=looks_like_supported_language(question),
         )

@@ -10,10 +10,11 @@ from typing import Iterable, Mapping, Protocol, Sequence
 
 from assistant.contract import InputError, Turn
 
+# Also openers that confirm or correct the earlier question ("eli ei siis?", "jag menade ...", "I mean ...").
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(entä|entäs|mites|miten on|mutta|ja|ok|okei|"
-    r"och|men|hur är det med|vad gäller|än|"
-    r"what about|how about|and|but|also|what if|same for|so|ok|okay)\b",
+    r"^\s*(entä|entäs|mites|miten on|mutta|ja|ok|okei|eli|siis|tarkoitin|tarkotin|sori|anteeksi|"
+    r"och|men|hur är det med|vad gäller|än|så|alltså|jag menade|jag menar|förlåt|ursäkta|"
+    r"what about|how about|and|but|also|what if|same for|so|ok|okay|i mean|i meant|sorry)\b",
     re.IGNORECASE,
 )
 # Words that point back at the earlier turn's topic ("who do they work with on *that*?", "kuka *sen* hoitaa?").

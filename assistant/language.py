@@ -66,8 +66,11 @@ OTHER_LATIN_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?", re.UNICODE)
 
 
-def detect_language(text: str, fallback: str = "fi", vocabularies: Mapping[str, Set[str]] | None = None) -> str:
-    """'fi', 'sv' or 'en'; `fallback` (e.g. the conversation's language) when the text gives no clue.
+def detect_language(
+    text: str, fallback: str = "fi", vocabularies: Mapping[str, Set[str]] | None = None, *, min_evidence: float = 0.0
+) -> str:
+    """'fi', 'sv' or 'en'; `fallback` (e.g. the conversation's language) when the text gives no clue, or less
+    evidence than `min_evidence` (one function word is 2.0).
 
     `vocabularies` (words of the document and its translations, per language) add evidence for content
     words that no function-word list has: "tillgänglighet" is in the Swedish translation only."""
@@ -96,7 +99,7 @@ def detect_language(text: str, fallback: str = "fi", vocabularies: Mapping[str, 
             scores["sv"] += 0.3
     best = max(scores, key=scores.get)
     ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] == 0 or ranked[0] - ranked[1] < 0.25:
+    if ranked[0] == 0 or ranked[0] < min_evidence or ranked[0] - ranked[1] < 0.25:
         return fallback
     return best
 

@@ -32,7 +32,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         kirjasto kaupunginkirjasto helsinki helsingin kaupunki tehdä hoitaa kuulua
         itse oma omat mitään jotain joku jokin kaikki ollenkaan siellä sieltä sinne teillä teiltä teille
         vaan sitten ihan vähän onks onkse voiks saaks noh no mites vissiin paljon monta kerran juttu asia
-        eiks mun mulla oon oot ois voisko saisko onnistuuko sit ite kaa ku nii
+        eiks mun mulla oon oot ois voisko saisko onnistuuko sit ite kaa ku nii tarkoitin tarkotin sori anteeksi
         """.split()
     ),
     "sv": frozenset(
@@ -43,7 +43,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
         sant verkligen egentligen så bara vill ville veta säga kanske nog typ alltså liksom stämmer rätt
         okej hej mycket många gång sak saker ut upp bort vid
-        ja va nåt nån mej dej int e
+        ja va nåt nån mej dej int e menade menar förlåt ursäkta
         """.split()
     ),
     "en": frozenset(
@@ -55,7 +55,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         anyone someone something anything so just guys guy get got like want wanted know tell correct right
         ok okay yeah hi hey thing things way lot lots kind sort maybe perhaps sure still even ever already
         always never much many once whats what's off out up away then
-        isnt dont doesnt cant wont arent didnt im ive youre theyre
+        isnt dont doesnt cant wont arent didnt im ive youre theyre mean meant sorry
         """.split()
     ),
 }

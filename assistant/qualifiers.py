@@ -86,7 +86,7 @@ PRICE = Qualifier(
     "price",
     (
         (FREE, {
-            "fi": r"\b(maksut(on|toma|tomi|tonta|toman)\w*|ilmai(nen|s)\w*)",
+            "fi": r"\b(maksut(on|toma|tomi|tonta|toman)\w*|ilmai(nen|s)\w*|ilmas(en|ena|eks|ta|ii|ia)\b)",
             "sv": r"\b(gratis\w*|avgiftsfri\w*|kostnadsfri\w*|utan (avgift|kostnad))",
             "en": r"\b(free( of charge)?|no charge|without charge|at no cost|gratis)\b",
         }),
@@ -104,7 +104,7 @@ PRICE = Qualifier(
         "fi": r"\bkuka\b.{0,20}\b(maksaa|rahoittaa|kustantaa)\b|\bmaksaako (kirjasto|kaupunki)\b",
         "sv": r"\bvem\b.{0,20}\b(betalar|finansierar|bekostar|står för)\b|\bbetalar (biblioteket|staden)\b",
         "en": r"\bwho('s| is)?\b.{0,20}\b(pays?|paying|funds?|funding|finances?|financing)\b"
-              r"|\b(does|do|will) (the library|the city|they|it) pay\b",
+              r"|\b(does|do|will) (the library|the city|they|it)( \w+ly| also)? pay\b",
     },
 )
 

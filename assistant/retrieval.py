@@ -205,12 +205,14 @@ class UnitRanker:
         meant = self.analyzers[language].branches_as_library(respelt)
         question_views = self._view_similarities(meant)
         dense = question_dense = self._per_unit(question_views)
+        profile_views, profile_dense = question_views, question_dense
         lexical, content_words, unknown = self._lexical_scores(question, language)
         combined_dense = None
         if context:
             verbs = self.analyzers[language]
             combined = continued(context, question, verbs)
-            combined_dense = self._dense(continued(context, meant, verbs))
+            combined_views = self._view_similarities(continued(context, meant, verbs))
+            combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
             if not context_certain and content_words and gain < self.weights.follow_up_gain:
@@ -224,6 +226,8 @@ class UnitRanker:
             stands_alone = own_words and not is_fragment(context, question, verbs)
             w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
+            if not stands_alone:  # the follow-up means nothing alone: so is its match read, too
+                profile_views, profile_dense = combined_views, combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
@@ -247,11 +251,12 @@ class UnitRanker:
             content_words=content_words,
             unknown_words=unknown,
             support_probe=word_support if unknown_tokens else None,
-            asks_for=fact_asked_for(f"{context or ''} {question}"),
+            # Each turn on its own: "när blir det färdigt då?" opens with "when" only when read alone.
+            asks_for=fact_asked_for(question) or (fact_asked_for(context) if context else None),
             unknown_names=names_among(question, all_unknown),
             names_a_branch=meant != respelt,  # a branch name was read as the library
             asks_about=asked,
-            profile=self._profile(question_views, question_dense, int(top)),
+            profile=self._profile(profile_views, profile_dense, int(top)),
         )
 
 

@@ -144,6 +144,9 @@ def test_a_follow_up_that_only_adds_a_qualifier_or_a_fragment_asks_about_the_ear
         # No words of its own but "with whom": it cannot stand alone.
         ("Ylläpitääkö kirjasto verkkokirjastoa?", "kenen kanssa?", "partnership", "Helmet"),
         ("Upprätthåller biblioteket ett nätbibliotek?", "med vem?", "partnership", "Helmet"),
+        # "who are they?" only means something with the earlier turn; so is its match judged.
+        ("Are the people who help seniors with their phones library staff?", "who are they then?", "partnership",
+         "Enter ry"),
     ],
 )
 def test_a_follow_up_naming_another_action_or_only_asking_with_whom(real_assistant, earlier, question, verdict, phrase):
@@ -189,3 +192,11 @@ def test_a_follow_up_pointing_back_with_that_is_read_in_context(real_assistant):
     answer = real_assistant.ask("Who do they work with on that?", history)
     assert answer.verdict == "partnership"
     assert "Enter ry" in answer.citations[0].quote
+
+
+@pytest.mark.model
+def test_a_follow_up_keeps_the_conversations_language_and_asks_for_a_time_on_its_own(real_assistant):
+    e_library = [{"role": "user", "content": "Bygger Helsingfors ett gemensamt e-bibliotek för kommunerna?"}]
+    assert real_assistant.ask("online?", [{"role": "user", "content": "Får man hjälp med datorer på biblioteket?"}]).language == "sv"
+    # "when" opens the follow-up, not the conversation read as one text
+    assert real_assistant.ask("när blir det färdigt då?", e_library).verdict == "not_covered"

@@ -33,6 +33,14 @@ def test_text_without_clues_keeps_the_conversations_language():
     assert detect_language("???", fallback="en") == "en"
 
 
+def test_a_follow_up_needs_a_function_word_to_switch_language():
+    english = {"online", "remote"}  # as if only the English translation used the word
+    vocabularies = {"en": english, "sv": set(), "fi": set()}
+    assert detect_language("online?", fallback="sv", vocabularies=vocabularies) == "en"  # a first question
+    assert detect_language("online?", fallback="sv", vocabularies=vocabularies, min_evidence=2.0) == "sv"
+    assert detect_language("Does the library sell books?", fallback="sv", min_evidence=2.0) == "en"
+
+
 @pytest.mark.parametrize("text, supported", [("Myykö kirjasto kirjoja?", True), ("Продает ли библиотека книги?", False), ("图书馆卖书吗？", False), ("😀", True)])
 def test_other_scripts_are_recognised(text, supported):
     assert looks_like_supported_language(text) is supported
@@ -72,6 +80,10 @@ def test_follow_up_gets_the_earlier_user_turn_as_context():
         ("Vem gör det då?", True),
         ("kuka sen sitten hoitaa?", True),
         ("onko niillä yhteinen verkkokirjasto?", True),
+        # Confirming or correcting the earlier question.
+        ("eli ei oo omaa kustannustoimintaa?", True),
+        ("förlåt, jag menade om de har e-böcker i sin samling", True),
+        ("I mean actually teaching them to read from scratch", True),
         # Dummy pronouns of standalone questions are not pointers back.
         ("Is it true that the library sells books?", False),
         ("Finns det parkering vid biblioteket?", False),

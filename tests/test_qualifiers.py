@@ -32,6 +32,8 @@ answers_otherwise = PRICE.answers_otherwise
     ("kuka sen maksaa?", "fi", None),
     ("Maksaako kirjasto esiintyjille?", "fi", None),
     ("maksaako se?", "fi", PAID),  # "does it cost?"
+    ("does it also pay for outside specialists sometimes?", "en", None),
+    ("ilmaseks?", "fi", FREE),  # chat spelling of "ilmaiseksi"
 ])
 def test_a_text_says_free_paid_or_neither(text, language, expected):
     assert PRICE.of(text, language) == expected
