@@ -33,12 +33,12 @@ REGRESSION_FLOORS = Floors(
     language_accuracy=1.0,
     non_verbatim_quotes=0,
 )
-# The held-out part of the independent follow-up conversations (30 cases, 4 not covered: too few for the
-# not_covered rates to mean anything, so they have no floor).
+# The held-out part of the independent follow-up conversations (66 cases, 11 not covered: too few for the
+# not_covered rates to mean much, so they have no floor).
 CONVERSATIONS = DEFAULT_GOLD_SET.parent / "conversations.jsonl"
 CONVERSATION_FLOORS = Floors(
-    verdict_accuracy=0.6,  # measured 0.667 (one case is 3.3 points)
-    precise_citations=0.7,  # 0.769
+    verdict_accuracy=0.68,  # measured 0.727 (one case is 1.5 points)
+    precise_citations=0.72,  # 0.764
     not_covered_recall=0.0,
     not_covered_precision=0.0,
     language_accuracy=1.0,
@@ -145,7 +145,7 @@ def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(
 
 def test_the_conversations_are_valid_follow_ups(document):
     cases = load_gold(CONVERSATIONS)
-    assert len(cases) >= 90 and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
+    assert len(cases) >= 200 and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
     for c in cases:
         for phrase in c.evidence:
             assert phrase in document.text, (c.id, phrase)
