@@ -73,12 +73,11 @@ def test_committed_model_uses_known_signals():
 def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_training_questions(real_assistant):
     """Signals change when retrieval changes; then the model must be fitted again
     (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
-    from assistant.evaluation.fit_coverage import load_training_questions, training_question_rows, training_rows
-    from assistant.evaluation.gold import DEFAULT_GOLD_SET, load_gold
+    from assistant.evaluation.fit_coverage import dev_rows, load_training_questions, training_question_rows
 
     committed = CoverageModel.load(DEFAULT_MODEL_PATH)
     assert real_assistant.coverage == committed  # the e5 assistant uses it
-    rows, labels = training_rows(real_assistant, load_gold(DEFAULT_GOLD_SET, "dev"))
+    rows, labels = dev_rows(real_assistant)
     extra_rows, extra_labels = training_question_rows(real_assistant, load_training_questions())
     refit = fit_coverage_model(
         rows + extra_rows, labels + extra_labels, embedder_id=committed.embedder_id, features=committed.features

@@ -1,6 +1,7 @@
 """Fit the coverage model on the dev split and the training questions: `python -m assistant.evaluation.fit_coverage`.
 
-Runs the assistant (without a coverage model) over the dev questions and the training questions
+Runs the assistant (without a coverage model) over the dev questions (of the gold set and of the follow-up
+conversations, `evals/conversations.jsonl`) and the training questions
 (`evals/coverage_training.jsonl`, written apart from the gold set and never evaluated on), takes the
 retrieval signals of each one the meaning checks leave open (title-only matches and unanswerable amount
 questions are decided before the model), and fits the logistic model to the label "not covered or not".
@@ -28,6 +29,8 @@ FOLDS = 5
 DEFAULT_TRAINING_SET = DEFAULT_GOLD_SET.parent / "coverage_training.jsonl"
 # Written like the training questions but never fitted on: a fresh look at how the fit generalises.
 DEFAULT_CHECK_SET = DEFAULT_GOLD_SET.parent / "coverage_check.jsonl"
+# Follow-ups are few in the gold set; these independent conversations' dev cases are fitted on as dev.
+DEFAULT_CONVERSATIONS = DEFAULT_GOLD_SET.parent / "conversations.jsonl"
 Rows = tuple[list[dict[str, float]], list[bool]]
 
 
@@ -72,6 +75,15 @@ def training_rows(assistant, cases: Sequence[GoldCase]) -> Rows:
         if not ("not_covered" in case.verdicts and len(case.verdicts) > 1)
     )
     return _rows(assistant, labelled)
+
+
+def dev_rows(assistant, gold_path: Path = DEFAULT_GOLD_SET, conversations: Path | None = DEFAULT_CONVERSATIONS) -> Rows:
+    """Signals and labels of the dev cases: the gold set's and, unless None, the conversations'."""
+    rows, labels = training_rows(assistant, load_gold(gold_path, "dev"))
+    if conversations is not None:
+        more_rows, more_labels = training_rows(assistant, load_gold(conversations, "dev"))
+        rows, labels = rows + more_rows, labels + more_labels
+    return rows, labels
 
 
 def training_question_rows(assistant, questions: Sequence[TrainingQuestion]) -> Rows:
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(DEFAULT_MODEL_PATH), help="where to write the model")
     parser.add_argument("--training", default=str(DEFAULT_TRAINING_SET),
                         help="training questions JSONL, fitted on but never scored ('' for none)")
+    parser.add_argument("--conversations", default=str(DEFAULT_CONVERSATIONS),
+                        help="follow-up conversations JSONL whose dev split is fitted on too ('' for none)")
     parser.add_argument("--check", default=str(DEFAULT_CHECK_SET),
                         help="check questions JSONL, scored but never fitted on ('' for none)")
     parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty (inverse of scikit-learn's C)")
@@ -170,14 +184,15 @@ def main(argv: list[str] | None = None) -> int:
 
     assistant = load_assistant(Settings.from_env(), use_coverage_model=False)
     gold_path = Path(args.gold_set)
-    rows, labels = training_rows(assistant, load_gold(gold_path, args.split))
+    conversations = Path(args.conversations) if args.conversations else None
+    rows, labels = dev_rows(assistant, gold_path, conversations)
     if not rows:
         print("fit_coverage: no cases to fit on", file=sys.stderr)
         return 1
     training_path = Path(args.training) if args.training else None
     questions = load_training_questions(training_path) if training_path else []
     extra = training_question_rows(assistant, questions) if questions else ([], [])
-    print(f"dev: {len(rows)} questions, {sum(labels)} not covered; "
+    print(f"dev{' (with the conversations)' if conversations else ''}: {len(rows)} questions, {sum(labels)} not covered; "
           f"training questions: {len(extra[0])}, {sum(extra[1])} not covered")
     if questions:
         agree, covered = top_section_agreement(assistant, questions)
@@ -192,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
                 cross_validated(rows, labels, args.l2, always_fitted_on=extra))
         _report("cross-validated on dev + training questions, both scored",
                 cross_validated(rows + extra[0], labels + extra[1], args.l2))
-    trained_on = f"{gold_path.name} split {args.split}: {len(rows)} questions, {sum(labels)} not covered"
+    trained_on = f"{gold_path.name} split {args.split}"
+    trained_on += f" and {conversations.name} split {args.split}" if conversations else ""
+    trained_on += f": {len(rows)} questions, {sum(labels)} not covered"
     if extra[0]:
         trained_on += f"; {training_path.name}: {len(extra[0])} questions, {sum(extra[1])} not covered"
     model = fit_coverage_model(
