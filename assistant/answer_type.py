@@ -30,6 +30,34 @@ _CONTACT_DETAIL = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# How to apply, book or sign up: the description says who does what, not how to go about it.
+_PROCEDURE = re.compile(
+    r"""
+    \bhow\s+(do|can|could|would|should|does)\s+(i|we|you|one|someone|my\s+\w+|our\s+\w+|an?\s+\w+)\s+
+        (apply|book|reserve|register|sign\s+up|enrol|enroll|get\s+in\s+touch)\b
+    | \bhow\s+to\s+(apply|book|reserve|register|sign\s+up|enrol|enroll)\b | \bis\s+there\s+a\s+form\b
+    | \b(application|sign-?up|booking|registration)\s+form | \bwhere\s+(do|can|should)\s+(i|we)\s+(apply|sign\s+up|register)\b
+    | \bhur\s+(ansöker|bokar|reserverar|anmäler|registrerar)\b
+    | \bhur\s+(kan|ska|gör)\s+(man|jag|vi)\s+(för\s+att\s+)?(ansöka|boka|reservera|anmäla|registrera)\b
+    | \w*(blankett|formulär)\w* | \b(var|vart)\s+(ansöker|anmäler)\b
+    | \b(miten|kuinka|mistä|mihin|minne)\b[^?.!]{0,30}\b(hae(n|mme|taan|tte)?|hakea|haetaan|varaa(n|mme)?|
+        varata(an)?|varataan|ilmoittau\w*|rekisteröi\w*)\b
+    | \w*(lomake|lomakkee|hakemus|hakemukse|hakuaika|hakuaja)\w*
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Which company, school or publisher: the description names its partners by kind ("yritysten", "oppilaitosten").
+_ORGANISATION_NAME = re.compile(
+    r"""
+    \b(which|what)\s+(companies|company|firms?|schools?|publishers?|publishing\s+houses?)\b
+    | \bname\s+of\s+the\s+(company|firm|school|publisher)\b
+    | \b(vilket|vilka|vad\s+heter)\s+(företag|firma|firmor|skola|skolor|skolorna|förlag|förlagen)\b
+    | \b(mikä|mitkä|minkä|mistä|miltä|mille|keneltä)\s+(yritys|yritykset|yrityksen|yrityksiltä|yritykseltä|yrityksestä|
+        firma\w*|koulu\w*|kustantaj\w*|kustantamo\w*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 _NUMBER = re.compile(r"\d")
 # A statute's number ("laki 1492/2016") is a reference, not an amount or a time the text states.
 _STATUTE_NUMBER = re.compile(r"\b\d+/\d{4}\b")
@@ -53,19 +81,42 @@ def states_amount_or_time(text: str) -> bool:
     return bool(_NUMBER.search(_STATUTE_NUMBER.sub(" ", text)))
 
 
-# Each kind of fact the description never states: how to recognise the question, and the evidence that would
-# state one after all. Checked in order; the first kind the question asks for is the one named.
+def asks_for_procedure(question: str) -> bool:
+    """True for "how do I apply / book / sign up, is there a form" questions in fi, sv or en."""
+    return bool(_PROCEDURE.search(question))
+
+
+def states_procedure(text: str) -> bool:
+    return bool(re.search(r"lomak|hakemu|hakuai|ilmoittautu", text, re.IGNORECASE))
+
+
+def asks_for_organisation_name(question: str) -> bool:
+    """True for "which company / school / publisher" questions in fi, sv or en."""
+    return bool(_ORGANISATION_NAME.search(question))
+
+
+def states_name(text: str) -> bool:
+    """A capitalised word after the first: a name ("Enter ry", "Celia-kirjasto")."""
+    return bool(_NAME_INSIDE.search(text))
+
+
+# Each kind of fact the description never states: how to recognise the question, the evidence that would
+# state one after all, and whether a "no" answers it ("how do I apply for a grant?": the library gives none).
+# Checked in order; the first kind the question asks for is the one named.
 _UNSTATED_FACTS = (
-    ("an amount or a time", asks_for_amount_or_time, states_amount_or_time),
-    ("a contact detail", asks_for_contact_detail, states_contact_detail),
+    ("an amount or a time", asks_for_amount_or_time, states_amount_or_time, False),
+    ("a contact detail", asks_for_contact_detail, states_contact_detail, False),
+    ("a way to apply or book", asks_for_procedure, states_procedure, True),
+    ("the name of a company, school or publisher", asks_for_organisation_name, states_name, True),
 )
 
 
 def fact_asked_for(question: str) -> str | None:
-    """The kind of fact ("an amount or a time", "a contact detail") the question asks for, if any."""
-    return next((kind for kind, asks, _ in _UNSTATED_FACTS if asks(question)), None)
+    """The kind of fact ("an amount or a time", "a contact detail", ...) the question asks for, if any."""
+    return next((kind for kind, asks, _, _ in _UNSTATED_FACTS if asks(question)), None)
 
 
-def states_fact(kind: str, text: str) -> bool:
-    """Whether the text states a fact of this kind."""
-    return next(states for name, _, states in _UNSTATED_FACTS if name == kind)(text)
+def states_fact(kind: str, text: str, *, denies: bool = False) -> bool:
+    """Whether the text (a denial, when `denies`) answers a question asking for a fact of this kind."""
+    states, denial_answers = next((states, denial) for name, _, states, denial in _UNSTATED_FACTS if name == kind)
+    return (denies and denial_answers) or states(text)

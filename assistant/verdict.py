@@ -77,7 +77,8 @@ def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
 def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
     if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
-    if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text):
+    denies = top.unit.modality is Modality.DOES_NOT
+    if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text, denies=denies):
         return False, f"the question asks for {retrieval.asks_for}, which the description does not state"
     return True, ""
 

@@ -204,6 +204,36 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     assert states_fact("an amount or a time", "Kirjasto on auki 8-22.")
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("ok how do I apply, is there a form somewhere", "a way to apply or book"),
+    ("hur ansöker man om det?", "a way to apply or book"),
+    ("Miten kirjaston kokoushuoneen voi varata?", "a way to apply or book"),
+    ("Which schools does the library work with?", "the name of a company, school or publisher"),
+    ("vilka förlag är med i e-biblioteksprojektet", "the name of a company, school or publisher"),
+    ("Miltä yritykseltä kirjasto ostaa tekniikan?", "the name of a company, school or publisher"),
+    # Whether, not how: the description answers these.
+    ("Can I book a room?", None),
+    ("Voiko kirjastosta varata tilan?", None),
+    ("How does the library promote reading?", None),
+    ("Does the library work with schools?", None),
+])
+def test_questions_for_a_procedure_or_an_organisations_name(question, kind):
+    from assistant.answer_type import fact_asked_for
+
+    assert fact_asked_for(question) == kind
+
+
+def test_a_no_answers_how_to_apply_for_what_the_library_does_not_do():
+    from assistant.answer_type import states_fact
+
+    procedure, name = "a way to apply or book", "the name of a company, school or publisher"
+    assert not states_fact(procedure, "Kirjasto tarjoaa tiloja kansalaistoimintaan.")
+    assert states_fact(procedure, "kirjasto ei myönnä avustuksia.", denies=True)  # "how do I apply for a grant?"
+    assert not states_fact(name, "Kirjasto ostaa tapahtumapalveluja.")
+    assert states_fact(name, "Keskeisiä kumppaneita ovat seniorit ja Enter ry.")
+    assert not states_fact("an amount or a time", "kirjasto ei järjestä maksullisia tapahtumia.", denies=True)
+
+
 def test_a_contact_detail_is_stated_only_with_a_number_or_an_e_mail():
     assert not states_contact_detail("Asiakasviestintää hoidetaan osin yhteistyössä.")
     assert states_contact_detail("Puhelin 09 310 85000") and states_contact_detail("kirjasto@hel.fi")
