@@ -9,7 +9,9 @@ import re
 _AMOUNT_OR_TIME = re.compile(
     r"""
     \b(how\s+(much|many|long|often)|what\s+time|at\s+what\s+time|which\s+hours)\b
-    | ^\W*(when|milloin|när)\b   # a question that opens with "when" asks for a date or a time ("when will ... be ready")
+    # a question that opens with "when" asks for a date or a time ("when will ... be ready"), unless a subject
+    # follows: "när jag ställer en fråga ..., svarar ...?" is a clause setting the scene
+    | ^\W*(when|milloin|när)\b(?!\s+(i|we|you|someone|people|my|our|jag|vi|man|du|ni|någon|min|mitt|vår)\b)
     | \b(what|when|which)\b.*\bopening\s+hours\b | \bopening\s+hours\b.*\b(sundays?|saturdays?|holidays?|today|tomorrow)\b
     | \b(what\s+does\b.*\bcost|price\s+of|how\s+expensive)\b
     | \b(paljonko|(kuinka|miten)\s+(paljon|monta|kauan|usein|pitkä\w*)|montako|mihin\s+aikaan|moneltako|monelta)\b
@@ -35,23 +37,25 @@ _PROCEDURE = re.compile(
     r"""
     \bhow\s+(do|can|could|would|should|does)\s+(i|we|you|one|someone|my\s+\w+|our\s+\w+|an?\s+\w+)\s+
         (apply|book|reserve|register|sign\s+up|enrol|enroll|get\s+in\s+touch)\b
-    | \bhow\s+to\s+(apply|book|reserve|register|sign\s+up|enrol|enroll)\b | \bis\s+there\s+a\s+form\b
-    | \b(application|sign-?up|booking|registration)\s+form | \bwhere\s+(do|can|should)\s+(i|we)\s+(apply|sign\s+up|register)\b
+    | \bhow\s+to\s+(apply|book|reserve|register|sign\s+up|enrol|enroll)\b
+    | \b(is\s+there|where\s+(is|do\s+i\s+find|can\s+i\s+find|do\s+i\s+get))\s+(a|an|the)\s+(\w+\s+)?form\b
+    | \bwhere\s+(do|can|should)\s+(i|we)\s+(apply|sign\s+up|register)\b
     | \bhur\s+(ansöker|bokar|reserverar|anmäler|registrerar)\b
     | \bhur\s+(kan|ska|gör)\s+(man|jag|vi)\s+(för\s+att\s+)?(ansöka|boka|reservera|anmäla|registrera)\b
-    | \w*(blankett|formulär)\w* | \b(var|vart)\s+(ansöker|anmäler)\b
+    | \b(finns\s+det|var\s+finns|var\s+hittar\s+(jag|man))\b[^?.!]{0,20}(blankett|formulär)
+    | \b(var|vart)\s+(ansöker|anmäler|skickar)\b
     | \b(miten|kuinka|mistä|mihin|minne)\b[^?.!]{0,30}\b(hae(n|mme|taan|tte)?|hakea|haetaan|varaa(n|mme)?|
         varata(an)?|varataan|ilmoittau\w*|rekisteröi\w*)\b
-    | \w*(lomake|lomakkee|hakemus|hakemukse|hakuaika|hakuaja)\w*
+    | \b(onko|onks|mistä|missä)\b[^?.!]{0,20}(lomake|lomakkee|hakemus|hakemukse|hakuaika|hakuaja)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 # Which company, school or publisher: the description names its partners by kind ("yritysten", "oppilaitosten").
 _ORGANISATION_NAME = re.compile(
     r"""
-    \b(which|what)\s+(companies|company|firms?|schools?|publishers?|publishing\s+houses?)\b
+    \b(which|what)\s+(\w+\s+)?(companies|company|firms?|schools?|publishers?|publishing\s+houses?)\b
     | \bname\s+of\s+the\s+(company|firm|school|publisher)\b
-    | \b(vilket|vilka|vad\s+heter)\s+(företag|firma|firmor|skola|skolor|skolorna|förlag|förlagen)\b
+    | \b(vilket|vilka|vad\s+heter)\s+(\w+\s+)?(företag|firma|firmor|skola|skolor|skolorna|förlag|förlagen)\b
     | \b(mikä|mitkä|minkä|mistä|miltä|mille|keneltä)\s+(yritys|yritykset|yrityksen|yrityksiltä|yritykseltä|yrityksestä|
         firma\w*|koulu\w*|kustantaj\w*|kustantamo\w*)
     """,
@@ -63,9 +67,13 @@ _NUMBER = re.compile(r"\d")
 _STATUTE_NUMBER = re.compile(r"\b\d+/\d{4}\b")
 
 
+# "regardless of how much money one has" asks for no amount.
+_CONCESSIVE = re.compile(r"\b(regardless\s+of|no\s+matter|oavsett|riippumatta(\s+siitä)?)\s+(how|hur|kuinka|miten)\s+\w+", re.I)
+
+
 def asks_for_amount_or_time(question: str) -> bool:
     """True for "how much / how many / what time / what are the opening hours" questions in fi, sv or en."""
-    return bool(_AMOUNT_OR_TIME.search(question))
+    return bool(_AMOUNT_OR_TIME.search(_CONCESSIVE.sub(" ", question)))
 
 
 def asks_for_contact_detail(question: str) -> bool:

@@ -216,6 +216,15 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     ("Voiko kirjastosta varata tilan?", None),
     ("How does the library promote reading?", None),
     ("Does the library work with schools?", None),
+    ("which software company builds the new e-library", "the name of a company, school or publisher"),
+    # Mentioning an application is not asking how to make one.
+    ("Mun pitää täyttää Kelan hakemus netissä, voinko tehä sen kirjastossa?", None),
+    ("onko hakemukselle joku lomake?", "a way to apply or book"),
+    # "when I ..." sets the scene; "regardless of how much" asks for no amount.
+    ("när jag ställer en fråga i frågetjänsten, svarar bara bibliotekarier från Helsingfors?", None),
+    ("When I book a room, is it free?", None),
+    ("När öppnar biblioteket?", "an amount or a time"),
+    ("är det bibliotekets uppgift att alla ska ha samma chans oavsett hur mycket pengar man har?", None),
 ])
 def test_questions_for_a_procedure_or_an_organisations_name(question, kind):
     from assistant.answer_type import fact_asked_for
