@@ -61,6 +61,7 @@ _ORGANISATION_NAME = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+_PROCEDURE_STATED = re.compile(r"lomak|hakemu|hakuai|ilmoittautu", re.IGNORECASE)  # a form, application, sign-up
 _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 _NUMBER = re.compile(r"\d")
 # A statute's number ("laki 1492/2016") is a reference, not an amount or a time the text states.
@@ -95,7 +96,7 @@ def asks_for_procedure(question: str) -> bool:
 
 
 def states_procedure(text: str) -> bool:
-    return bool(re.search(r"lomak|hakemu|hakuai|ilmoittautu", text, re.IGNORECASE))
+    return bool(_PROCEDURE_STATED.search(text))
 
 
 def asks_for_organisation_name(question: str) -> bool:

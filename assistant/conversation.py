@@ -6,15 +6,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from assistant.contract import InputError, Turn
 
-# Also openers that confirm or correct the earlier question ("eli ei siis?", "jag menade ...", "I mean ...").
+# Openers after which a few words ask the earlier question again with them added ("entä lapsille?").
+_FRAGMENT_OPENERS = r"entä|entäs|mites|what about|how about|same for|hur är det med|vad gäller"
+# Every opener that marks a follow-up, also those that confirm or correct the earlier question ("eli ei
+# siis?", "jag menade ...", "I mean ...").
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(entä|entäs|mites|miten on|mutta|ja|ok|okei|eli|siis|tarkoitin|tarkotin|sori|anteeksi|"
-    r"och|men|hur är det med|vad gäller|än|så|alltså|jag menade|jag menar|förlåt|ursäkta|"
-    r"what about|how about|and|but|also|what if|same for|so|ok|okay|i mean|i meant|sorry)\b",
+    rf"^\s*({_FRAGMENT_OPENERS}|miten on|mutta|ja|ok|okei|eli|siis|tarkoitin|tarkotin|sori|anteeksi|"
+    r"och|men|än|så|alltså|jag menade|jag menar|förlåt|ursäkta|"
+    r"and|but|also|what if|so|okay|i mean|i meant|sorry)\b",
     re.IGNORECASE,
 )
 # Words that point back at the earlier turn's topic ("who do they work with on *that*?", "kuka *sen* hoitaa?").
@@ -25,11 +28,9 @@ _ANAPHORA = re.compile(
     r"\b(sitä|siitä|siihen|sen|niitä|niistä|niihin|niillä|niiden|näitä|tätä|tästä|siellä|sinne)\b",
     re.IGNORECASE,
 )
-# A follow-up that opens so and goes on with a few words asks the earlier question again with them added:
-# "entä lapsille?", "what about for children?", "och för barn?".
+# ... and "and" followed by a preposition: "what about for children?", "och för barn?".
 _FRAGMENT_START = re.compile(
-    r"^\s*(entä|entäs|mites|what about|how about|same for|hur är det med|vad gäller|"
-    r"(and|och|ja) (?=(for|with|to|in|at|on|för|med|till|på|i|av)\b))\s*",
+    rf"^\s*({_FRAGMENT_OPENERS}|(and|och|ja) (?=(for|with|to|in|at|on|för|med|till|på|i|av)\b))\s*",
     re.IGNORECASE,
 )
 _ASKS_ITSELF = re.compile(
@@ -130,8 +131,13 @@ class VerbForms(Protocol):
     def is_verb(self, word: str) -> bool: ...  # a verb and nothing else: "myykö", "voiko"
 
 
-def continued(earlier: str, question: str, verbs: VerbForms | None = None) -> str:
-    """The follow-up read together with the earlier question, as the text to match the document with.
+class FollowUp(NamedTuple):
+    text: str  # the follow-up read together with the earlier question, to match the document with
+    read_in: bool  # it was read into the earlier question: alone it means little
+
+
+def read_follow_up(earlier: str, question: str, verbs: VerbForms | None = None) -> FollowUp:
+    """The follow-up read together with the earlier question.
 
     A short fragment ("entä lapsille?", "what about for children?") is read into the earlier question:
     "Edistääkö kirjasto lukemista lapsille?". Put after it as a sentence of its own, the fragment carries
@@ -141,22 +147,17 @@ def continued(earlier: str, question: str, verbs: VerbForms | None = None) -> st
     (English and Swedish have no morphology here), and for a follow-up that asks a question of its own
     ("and does it publish them?", "entä julkaiseeko se niitä?"), the follow-up is put after the earlier question.
     """
+    after = FollowUp(f"{earlier} {question}", read_in=False)
     fragment = _fragment(question)
     if not fragment:
-        return f"{earlier} {question}"
+        return after
     if not _names_action(fragment, verbs):
-        return f"{earlier.rstrip(' ?!.')} {fragment}?"
+        return FollowUp(f"{earlier.rstrip(' ?!.')} {fragment}?", read_in=True)
     words = earlier.rstrip(" ?!.").split()
     kept = [w for w in words if verbs is None or not verbs.is_verb(w.strip(",.;:!?"))]
     if len(kept) == len(words):
-        return f"{earlier} {question}"
-    return f"{' '.join(kept)} {fragment}?"
-
-
-def is_fragment(earlier: str, question: str, verbs: VerbForms | None = None) -> bool:
-    """Whether the follow-up is a fragment that means something only read into the earlier question
-    (`continued` reads it in, rather than putting it after)."""
-    return continued(earlier, question, verbs) != f"{earlier} {question}"
+        return after
+    return FollowUp(f"{' '.join(kept)} {fragment}?", read_in=True)
 
 
 def _fragment(question: str) -> str:

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answer_type import fact_asked_for
-from assistant.conversation import continued, is_fragment
+from assistant.conversation import read_follow_up
 from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
@@ -207,11 +207,10 @@ class UnitRanker:
         dense = question_dense = self._per_unit(question_views)
         profile_views, profile_dense = question_views, question_dense
         lexical, content_words, unknown = self._lexical_scores(question, language)
-        combined_dense = None
         if context:
             verbs = self.analyzers[language]
-            combined = continued(context, question, verbs)
-            combined_views = self._view_similarities(continued(context, meant, verbs))
+            follow_up = read_follow_up(context, question, verbs)
+            combined_views = self._view_similarities(read_follow_up(context, meant, verbs).text)
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
@@ -223,12 +222,12 @@ class UnitRanker:
             # topic; the qualifier still picks the statement (see `asked` below).
             # So does a fragment read into the earlier question ("entä lapsille?"): alone it means little.
             own_words = content_words and lex.query_words(without_qualifiers(question, language))
-            stands_alone = own_words and not is_fragment(context, question, verbs)
+            stands_alone = own_words and not follow_up.read_in
             w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             if not stands_alone:  # the follow-up means nothing alone: so is its match read, too
                 profile_views, profile_dense = combined_views, combined_dense
-            ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(combined, language)
+            ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(follow_up.text, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
         asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail, states_amount_or_time, states_contact_detail
 from assistant.contract import InputError, Turn
-from assistant.conversation import as_turns, context_for, continued, focus_question, is_fragment, normalise_question
+from assistant.conversation import as_turns, context_for, focus_question, normalise_question, read_follow_up
 from assistant.language import detect_language, looks_like_supported_language
 
 
@@ -108,8 +108,9 @@ def test_words_that_point_back_make_a_certain_follow_up(question, certain):
      "Does the library hire performers? and the sound and lighting people too?"),
 ])
 def test_a_short_fragment_is_read_into_the_earlier_question(earlier, question, expected):
-    assert continued(earlier, question) == expected
-    assert is_fragment(earlier, question) == (expected != f"{earlier} {question}")
+    follow_up = read_follow_up(earlier, question)
+    assert follow_up.text == expected
+    assert follow_up.read_in == (expected != f"{earlier} {question}")
 
 
 class FinnishVerbs:
@@ -139,7 +140,7 @@ class FinnishVerbs:
      "Myykö kirjasto kirjoja? entä avustukset, jakaaks se niitä?"),
 ])
 def test_a_fragment_naming_another_action_replaces_the_earlier_verb(earlier, question, expected):
-    assert continued(earlier, question, FinnishVerbs()) == expected
+    assert read_follow_up(earlier, question, FinnishVerbs()).text == expected
 
 
 def test_history_accepts_chat_messages_and_rejects_malformed_ones():
