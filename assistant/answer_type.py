@@ -19,6 +19,15 @@ _AMOUNT_OR_TIME = re.compile(
     | \b(milloin|mitkä)\b.*\baukiolo | \baukioloaj\w*\b.*\b(sunnuntai\w*|lauantai\w*|pyhä\w*|tänään|huomenna)\b
     | \b(hur\s+(mycket|många|länge|ofta)|hur\s+dags|vad\s+kostar|när\s+(öppnar|stänger)|priset|kostnaden)\b
     | \b(vilka|när)\b.*\böppettid | \böppettid\w*\b.*\b(söndag\w*|lördag\w*|helgdag\w*|idag|i\s+morgon)\b
+    # a day, a date or a year; an age, a share or a speed: the description states none
+    | \b(on\s+)?(which|what)\s+(days?|weekdays?|dates?|year|month|week)\b | \bwhat\s+are\s+the\s+([\w-]+\s+){0,2}hours\b
+    | \b(vilka|vilken|vilket)\s+(dag(ar)?|veckodag(ar)?|datum|år|månad|vecka|tid|tider)\b
+    | \b(minä|mihin|millä|minkä|mitkä|mikä)\s+(päivinä|päivänä|päivät|päivä|viikonpäivinä|vuonna|vuoteen|
+        vuosina|kuukautena|viikolla|kellonaikana)\b
+    | \b(how\s+old|what\s+age|at\s+what\s+age|how\s+(fast|quickly|soon)|what\s+(percentage|share|proportion))\b
+    | \b(hur\s+(gammal|gamla|snabbt|fort|snart|stor\s+(del|andel|summa))|vid\s+vilken\s+ålder|i\s+procent)\b
+    | \b((kuinka|miten)\s+(vanha\w*|nopea\w*|pian|suuri|iso)|minkä\s+ikäi\w*|monenko\s+vuoden|prosent\w*)\b
+    | \bmaximum\s+number\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )

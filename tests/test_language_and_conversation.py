@@ -174,6 +174,15 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("När öppnar Oodi?", True),
         ("Går det att komma in i biblioteket när personalen inte är på plats?", False),
         ("Can I get in when the staff have gone home?", False),
+        # a day, a year, an age, a share: none is stated
+        ("On which days is the digital help at the library?", True),
+        ("Vilket år började projektet?", True),
+        ("Minä päivinä sosiaalityöntekijä on kirjastossa?", True),
+        ("Kuinka vanhana lapsi saa oman kirjastokortin?", True),
+        ("Hur stor del av samlingen är e-böcker?", True),
+        ("What are the self-service hours at Malmi?", True),
+        ("Which libraries does the city library work with?", False),
+        ("Vilken hjälp får man med datorer?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):
