@@ -27,7 +27,12 @@ _AMOUNT_OR_TIME = re.compile(
     | \b(how\s+old|what\s+age|at\s+what\s+age|how\s+(fast|quickly|soon)|what\s+(percentage|share|proportion))\b
     | \b(hur\s+(gammal|gamla|snabbt|fort|snart|stor\s+(del|andel|summa))|vid\s+vilken\s+ålder|i\s+procent)\b
     | \b((kuinka|miten)\s+(vanha\w*|nopea\w*|pian|suuri|iso)|minkä\s+ikäi\w*|monenko\s+vuoden|prosent\w*)\b
-    | \bmaximum\s+number\b
+    | \bmaximum\s+number\b | \b(time|age)\s+limit | \b(tidsgräns|åldersgräns|aikaraja|ikäraja)\w*
+    # open on a given day: the description says only that the hours are long
+    | \bopen\b[^?.!]*\b(sundays?|saturdays?|holidays?|christmas|easter|midsummer|new\s+year'?s?)\b
+    | \böppe[nt]\b[^?.!]*\b(söndag\w*|lördag\w*|helgdag\w*|helger(na)?|jul(afton|dagen|en)?|påsk\w*|midsommar\w*|nyår\w*)\b
+    | \bauki\b[^?.!]*\b(sunnuntai\w*|lauantai\w*|pyhä\w*|juhannu\w*|joulu\w*|pääsiäi\w*|uudenvuo\w*)
+    | \b(sunnuntai\w*|lauantai\w*|pyhä\w*|juhannu\w*|joulu\w*|pääsiäi\w*|uudenvuo\w*)[^?.!]*\bauki\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -70,6 +75,17 @@ _ORGANISATION_NAME = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# How to pay (cash, card, invoice): the description says which services are free or paid, never how one pays.
+_PAYMENT_METHOD = re.compile(
+    r"""
+    \bpay\w*\s+(by|with|in)\s+(cash|cards?|credit|debit|mobile|phone|invoice)\b | \b(cash|card)\s+payments?\b
+    | \baccepts?\s+(cash|cards?|credit\s+cards?)\b
+    | \bbetala\w*\s+(med\s+)?(kontant\w*|kort\w*|swish|mobil\w*|faktura)\b | \b(kontant|kort)betalning\w*
+    | \btar\s+\w+\s+(emot\s+)?(kontant\w*|kort)\b
+    | \b(käteisellä|kortilla|pankkikortilla|luottokortilla|laskulla|mobiilimaksu\w*)\b | \b(käteis\w*|korttimaksu\w*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 _PROCEDURE_STATED = re.compile(r"lomak|hakemu|hakuai|ilmoittautu", re.IGNORECASE)  # a form, application, sign-up
 _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
 _NUMBER = re.compile(r"\d")
@@ -104,6 +120,15 @@ def asks_for_procedure(question: str) -> bool:
     return bool(_PROCEDURE.search(question))
 
 
+def asks_for_payment_method(question: str) -> bool:
+    """True for "can I pay in cash / by card" questions in fi, sv or en."""
+    return bool(_PAYMENT_METHOD.search(question))
+
+
+def states_payment_method(text: str) -> bool:
+    return bool(_PAYMENT_METHOD.search(text))
+
+
 def states_procedure(text: str) -> bool:
     return bool(_PROCEDURE_STATED.search(text))
 
@@ -125,6 +150,7 @@ _UNSTATED_FACTS = (
     ("an amount or a time", asks_for_amount_or_time, states_amount_or_time, False),
     ("a contact detail", asks_for_contact_detail, states_contact_detail, False),
     ("a way to apply or book", asks_for_procedure, states_procedure, True),
+    ("a way to pay", asks_for_payment_method, states_payment_method, False),
     ("the name of a company, school or publisher", asks_for_organisation_name, states_name, True),
 )
 

@@ -183,6 +183,11 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("What are the self-service hours at Malmi?", True),
         ("Which libraries does the city library work with?", False),
         ("Vilken hjälp får man med datorer?", False),
+        ("Är det öppet på midsommarafton?", True),
+        ("Onko kirjasto auki sunnuntaisin?", True),
+        ("Is there a time limit on the customer computers?", True),
+        ("Is the library open to everyone?", False),
+        ("Onko kirjasto auki kaikille?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):
@@ -235,6 +240,12 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     ("When I book a room, is it free?", None),
     ("När öppnar biblioteket?", "an amount or a time"),
     ("är det bibliotekets uppgift att alla ska ha samma chans oavsett hur mycket pengar man har?", None),
+    # How one pays is not whether something is paid.
+    ("kan man betala kontant på biblioteket", "a way to pay"),
+    ("voiko kirjastossa maksaa kortilla?", "a way to pay"),
+    ("Does the library accept cash?", "a way to pay"),
+    ("Pitääkö tapahtumista maksaa?", None),
+    ("Voiko kirjastokortilla lainata e-kirjoja?", None),
 ])
 def test_questions_for_a_procedure_or_an_organisations_name(question, kind):
     from assistant.answer_type import fact_asked_for
