@@ -38,6 +38,17 @@ _ASKS_ITSELF = re.compile(
     r"vem|vad|vilk\w*|hur|när|var|varför|kan|får|är|finns|har|gör)\b|\w+(ko|kö|kos|kös|ks)\b",
     re.IGNORECASE,
 )
+# Asking where to turn instead ("where do I go then?", "vart ska jag vända mig istället?", "kenen puoleen
+# käännyn?") names no topic: the topic is the earlier turn's. Left as own words, "turn" and "vända" match the
+# description's "vaan sitä hoitavat oppilaitokset" whatever the earlier question was about.
+_REFERRAL = re.compile(
+    r"""\b(
+    turn(ing)?|go|contact|ask|instead|else|elsewhere|help|then|someone|somebody|anyone|
+    vända|vänder|kontakta|fråga|istället|annars|hjälp|gå|då|någon|
+    kään\w+|puoleen|sijaan|muualle|muualta|mennä|menen|yhteyttä|kysy\w*|apua|sitten|joku|jonkun|keneltä|kenen
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _MAX_FRAGMENT_WORDS = 4
 # A fragment that names an action ("what about selling?", "hur är det med att sälja?") asks the earlier
 # question with its action replaced, not extended. Finnish verbs need the morphology (`is_verb`).
@@ -122,6 +133,11 @@ def context_for(question: str, history: Sequence[Turn]) -> Context | None:
         return None
     certain = bool(_FOLLOW_UP_START.match(question) or _ANAPHORA.search(question))
     return Context(" ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:]), certain)
+
+
+def without_referral(question: str) -> str:
+    """The question without the words that ask where to turn instead: what it asks about of its own."""
+    return _REFERRAL.sub(" ", question)
 
 
 class VerbForms(Protocol):

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answer_type import fact_asked_for
-from assistant.conversation import read_follow_up
+from assistant.conversation import read_follow_up, without_referral
 from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
@@ -214,14 +214,15 @@ class UnitRanker:
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
-            if not context_certain and content_words and gain < self.weights.follow_up_gain:
+            asks_anything_else = lex.query_words(without_referral(question))
+            if not context_certain and asks_anything_else and gain < self.weights.follow_up_gain:
                 context = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
             # qualifier ("what about for the whole year?", "entä maksullisia?"), asks about the earlier turn's
             # topic; the qualifier still picks the statement (see `asked` below).
             # So does a fragment read into the earlier question ("entä lapsille?"): alone it means little.
-            own_words = content_words and lex.query_words(without_qualifiers(question, language))
+            own_words = content_words and lex.query_words(without_referral(without_qualifiers(question, language)))
             stands_alone = own_words and not follow_up.read_in
             w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense

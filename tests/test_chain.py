@@ -162,6 +162,12 @@ def test_a_follow_up_naming_another_action_or_only_asking_with_whom(real_assista
         ("Does the library store its collections permanently?", "Who does it then?", "National Library"),
         ("Hoitaako kirjasto aineistojen pitkäaikaisen säilyttämisen?", "kuka sitten?", "Kansalliskirjasto"),
         ("Does the library teach basic literacy?", "So who does?", "educational institutions"),
+        # Asking where to turn names no topic: "turn" and "vända" alone matched "vaan sitä hoitavat oppilaitokset".
+        ("Does the library keep a copy of every book published in Finland forever?", "so who can I turn to?",
+         "National Library"),
+        ("Kan stadsbiblioteket göra informationssökning åt mig till min doktorsavhandling?", "vem ska jag kontakta då?",
+         "universitetsbibliotek"),
+        ("Opettaako kirjasto lukemaan aikuisia, jotka eivät osaa lukea?", "kenen puoleen käännyn?", "oppilaitokset"),
     ],
 )
 def test_a_follow_up_without_words_of_its_own_asks_about_the_earlier_topic(real_assistant, earlier, question, handled_by):

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail, states_amount_or_time, states_contact_detail
 from assistant.contract import InputError, Turn
-from assistant.conversation import as_turns, context_for, focus_question, normalise_question, read_follow_up
+from assistant.conversation import as_turns, context_for, focus_question, normalise_question, read_follow_up, without_referral
 from assistant.language import detect_language, looks_like_supported_language
 
 
@@ -293,3 +293,13 @@ def test_names_are_unknown_words_written_with_a_capital_inside_a_sentence(questi
     from assistant.retrieval import names_among
 
     assert names_among(question, unknown) == names
+
+
+@pytest.mark.parametrize("question, left", [
+    ("so who can I turn to?", "so who can I to?"),
+    ("vart ska jag vända mig istället då?", "vart ska jag mig ?"),
+    ("kenen puoleen käännyn?", "?"),
+    ("where can I get help with computers instead?", "where can I get with computers ?"),
+])
+def test_asking_where_to_turn_is_not_a_topic(question, left):
+    assert " ".join(without_referral(question).split()) == left
