@@ -109,14 +109,15 @@ _NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
-    """What the index's stored terms depend on: each language's backend, the tokenizer, stopwords and stem exceptions.
+    """What the index's stored terms depend on: each language's backend, the tokenizer, stopwords, stem exceptions
+    and the spoken Finnish endings.
 
     Recorded in the index manifest, so changing any of them rebuilds the index instead of matching
     questions against terms made the old way.
     """
     import hashlib
 
-    recipe = [_TOKEN.pattern, PART] + [
+    recipe = [_TOKEN.pattern, PART, repr(_SPOKEN_ENDINGS)] + [
         f"{language}:{analyzers[language].backend}:{' '.join(sorted(STOPWORDS.get(language, ())))}"
         f":{' '.join(f'{k}={v}' for k, v in sorted(STEM_EXCEPTIONS.get(language, {}).items()))}"
         for language in sorted(analyzers)
@@ -211,6 +212,21 @@ class Analyzer:
         classes = {a.get("CLASS") for a in self._analyses(word)} - _NAME_CLASSES
         return classes == {"teonsana"}
 
+    def standard_form(self, word: str) -> str | None:
+        """The written Finnish form of a spoken one Voikko does not know ("myyks" -> "myykö", "tapahtumii" ->
+        "tapahtumia", "apurahoi" -> "apurahoja", "kirjastos" -> "kirjastossa"), or None."""
+        if self._voikko is None or len(word) < 4 or self._analyses(word):
+            return None
+        for ending, written in _SPOKEN_ENDINGS:
+            if word.endswith(ending):
+                stem = word[: -len(ending)]
+                if ending == "ks":  # a question of a verb ("voiks" -> "voiko"), else a translative ("pitkäksi")
+                    written = ("ko", "kö", "ksi") if self.can_be_verb(stem) else ("ksi",)
+                for candidate in (stem + w for w in written):
+                    if self._analyses(candidate):
+                        return candidate
+        return None
+
     def _analyses(self, word: str) -> list[dict]:
         """Voikko's morphological analyses of the word (none without Voikko)."""
         if self._voikko is None:
@@ -223,6 +239,8 @@ class Analyzer:
         stop = STOPWORDS.get(self.language, frozenset())
         if meant := STEM_EXCEPTIONS.get(self.language, {}).get(word.lower()):
             return (meant,)
+        if written := self.standard_form(word):
+            word = written
         analyses = self._analyses(word)
         bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
         if "-" in word:
@@ -241,6 +259,17 @@ class Analyzer:
                 if len(part) >= 3 and part.lower() not in terms:
                     terms.add(PART + part.lower())
         return tuple(sorted(t for t in terms if t and t.lstrip(PART) not in stop))
+
+
+# Endings of spoken Finnish and their written forms, tried in order (a question clitic, a partitive plural,
+# an inessive): chat questions are typed the way they are said.
+_SPOKEN_ENDINGS = (
+    ("ks", ("ko", "kö", "ksi")),
+    ("ii", ("ia", "iä")),
+    ("oi", ("oja",)),
+    ("öi", ("öjä",)),
+    ("s", ("ssa", "ssä")),
+)
 
 
 @lru_cache(maxsize=None)
@@ -349,8 +378,10 @@ class LexicalIndex:
         return closest_spelling(token.lower(), self._surfaces)
 
     def respelt(self, text: str) -> str:
-        """The text with its typos of the documents' words corrected; the text itself when there are none."""
-        fixes = {t: close for t in self.analyzer.content_tokens(text) if (close := self.spelling(t))}
+        """The text with its typos of the documents' words corrected, and spoken Finnish written ("onks" ->
+        "onko"); the text itself when there are none."""
+        fixes = {t: written for t in self.analyzer.tokens(text) if (written := self.analyzer.standard_form(t))}
+        fixes |= {t: close for t in self.analyzer.content_tokens(text) if (close := self.spelling(t))}
         if not fixes:
             return text
         return _TOKEN.sub(lambda m: fixes.get(m.group().lower(), m.group()), text)
