@@ -69,7 +69,8 @@ _ORGANISATION_NAME = re.compile(
     r"""
     \b(which|what)\s+(\w+\s+)?(companies|company|firms?|schools?|publishers?|publishing\s+houses?)\b
     | \bname\s+of\s+the\s+(company|firm|school|publisher)\b
-    | \b(vilket|vilka|vad\s+heter)\s+(\w+\s+)?(företag|firma|firmor|skola|skolor|skolorna|förlag|förlagen)\b
+    | \b(vilket|vilka|vad\s+heter)\s+(\w+\s+)?(företag|företaget|firma|firman|firmor|skola|skolan|skolor|skolorna|
+        förlag|förlaget|förlagen)\b
     | \b(mikä|mitkä|minkä|mistä|miltä|mille|keneltä)\s+(yritys|yritykset|yrityksen|yrityksiltä|yritykseltä|yrityksestä|
         firma\w*|koulu\w*|kustantaj\w*|kustantamo\w*)
     """,
@@ -88,6 +89,8 @@ _PAYMENT_METHOD = re.compile(
 )
 _PROCEDURE_STATED = re.compile(r"lomak|hakemu|hakuai|ilmoittautu", re.IGNORECASE)  # a form, application, sign-up
 _NAME_INSIDE = re.compile(r"(?<=[\w,] )[A-ZÅÄÖ]\w+")
+# Finland and Helsinki are places: "Suomen kuntien yhteinen e-kirjasto" names no company or publisher.
+_PLACE = re.compile(r"^(Suom|Helsin|Finland|Helsingfors)")
 _NUMBER = re.compile(r"\d")
 # A statute's number ("laki 1492/2016") is a reference, not an amount or a time the text states.
 _STATUTE_NUMBER = re.compile(r"\b\d+/\d{4}\b")
@@ -139,8 +142,8 @@ def asks_for_organisation_name(question: str) -> bool:
 
 
 def states_name(text: str) -> bool:
-    """A capitalised word after the first: a name ("Enter ry", "Celia-kirjasto")."""
-    return bool(_NAME_INSIDE.search(text))
+    """A capitalised word after the first, not a place: a name ("Enter ry", "Celia-kirjasto")."""
+    return any(not _PLACE.match(name) for name in _NAME_INSIDE.findall(text))
 
 
 # Each kind of fact the description never states: how to recognise the question, the evidence that would

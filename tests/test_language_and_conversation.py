@@ -217,6 +217,10 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     assert fact_asked_for("Vad är telefonnumret till kundtjänsten?") == "a contact detail"
     assert not states_fact("a contact detail", "Asiakasviestintää hoidetaan osin yhteistyössä.")
     assert states_fact("an amount or a time", "Kirjasto on auki 8-22.")
+    # A place is not the name of a company or publisher; a partner's name is.
+    name = "the name of a company, school or publisher"
+    assert not states_fact(name, "Kaupunginkirjasto vastaa Suomen kuntien yhteisen e-kirjaston rakentamishankkeesta.")
+    assert states_fact(name, "Keskeisiä kumppaneita ovat senioreiden digineuvontaa järjestävä Enter ry.")
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -240,6 +244,7 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     ("When I book a room, is it free?", None),
     ("När öppnar biblioteket?", "an amount or a time"),
     ("är det bibliotekets uppgift att alla ska ha samma chans oavsett hur mycket pengar man har?", None),
+    ("Vad heter firman som biblioteket köper tekniken av?", "the name of a company, school or publisher"),
     # How one pays is not whether something is paid.
     ("kan man betala kontant på biblioteket", "a way to pay"),
     ("voiko kirjastossa maksaa kortilla?", "a way to pay"),
