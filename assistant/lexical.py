@@ -212,6 +212,7 @@ class Analyzer:
         classes = {a.get("CLASS") for a in self._analyses(word)} - _NAME_CLASSES
         return classes == {"teonsana"}
 
+    @lru_cache(maxsize=65536)
     def standard_form(self, word: str) -> str | None:
         """The written Finnish form of a spoken one Voikko does not know ("myyks" -> "myykö", "tapahtumii" ->
         "tapahtumia", "apurahoi" -> "apurahoja", "kirjastos" -> "kirjastossa"), or None."""
@@ -220,8 +221,8 @@ class Analyzer:
         for ending, written in _SPOKEN_ENDINGS:
             if word.endswith(ending):
                 stem = word[: -len(ending)]
-                if ending == "ks":  # a question of a verb ("voiks" -> "voiko"), else a translative ("pitkäksi")
-                    written = ("ko", "kö", "ksi") if self.can_be_verb(stem) else ("ksi",)
+                if ending == "ks" and not self.can_be_verb(stem):
+                    written = ("ksi",)  # no verb to ask with: a translative ("pitkäks", "vuodeks")
                 for candidate in (stem + w for w in written):
                     if self._analyses(candidate):
                         return candidate
@@ -261,8 +262,9 @@ class Analyzer:
         return tuple(sorted(t for t in terms if t and t.lstrip(PART) not in stop))
 
 
-# Endings of spoken Finnish and their written forms, tried in order (a question clitic, a partitive plural,
-# an inessive): chat questions are typed the way they are said.
+# Endings of spoken Finnish and their written forms, tried in order: chat questions are typed the way they are
+# said. "-ks" is a verb's question clitic ("voiks" -> "voiko") or a translative ("ilmaiseks" -> "ilmaiseksi"),
+# "-ii" and "-oi" a partitive plural, "-s" an inessive.
 _SPOKEN_ENDINGS = (
     ("ks", ("ko", "kö", "ksi")),
     ("ii", ("ia", "iä")),
