@@ -240,9 +240,9 @@ class Analyzer:
         stop = STOPWORDS.get(self.language, frozenset())
         if meant := STEM_EXCEPTIONS.get(self.language, {}).get(word.lower()):
             return (meant,)
-        if written := self.standard_form(word):
-            word = written
         analyses = self._analyses(word)
+        if not analyses and (written := self.standard_form(word)):  # Voikko knows no spoken form
+            word, analyses = written, self._analyses(written)
         bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
         if "-" in word:
             # The whole compound, plus its parts for partial credit ("Helmet-kuntien" ~ "Helmet").
