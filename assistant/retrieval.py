@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 
 from assistant.answer_type import fact_asked_for
-from assistant.conversation import read_follow_up, without_referral
+from assistant.conversation import FollowUp, asks_if_with_others, read_follow_up, without_mode, without_referral
 from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex
@@ -46,6 +46,9 @@ class RetrievalWeights:
     # not speak of that kind does not answer the question. (A question about the other kind, "is it free?",
     # may be answered by a "no" about the narrow kind, so it brings none forward.)
     qualifier_match: float = 0.05
+    # A follow-up that asks only whether the earlier topic is done with others brings the topic's statements
+    # made with partners forward this much, over one about the same topic the library does alone.
+    with_others_match: float = 0.03
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -122,6 +125,7 @@ class UnitRanker:
         self._offsets = np.array(
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
+        self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
         # Per qualifier and kind asked about: each unit's shift in the fused score, set back when it answers
         # otherwise, brought forward when it speaks of exactly the narrow kind asked about.
         self._qualifier_shift: dict[str, dict[str | None, np.ndarray]] = {}
@@ -207,15 +211,24 @@ class UnitRanker:
         dense = question_dense = self._per_unit(question_views)
         profile_views, profile_dense = question_views, question_dense
         lexical, content_words, unknown = self._lexical_scores(question, language)
+        asks_how = False
         if context:
             verbs = self.analyzers[language]
             follow_up = read_follow_up(context, question, verbs)
-            combined_views = self._view_similarities(read_follow_up(context, meant, verbs).text)
+            asks_anything_else = lex.query_words(without_referral(question))
+            # Only how the earlier topic is provided ("alone?", "ett samarbete?"): the topic is the earlier
+            # turns' alone, and the section of its statement answers.
+            asks_how = bool(asks_anything_else) and not lex.query_words(without_mode(without_referral(question)))
+            if asks_how:
+                context = without_mode(context)
+                follow_up = FollowUp(context, read_in=True)
+                combined_views = self._view_similarities(context)
+            else:
+                combined_views = self._view_similarities(read_follow_up(context, meant, verbs).text)
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
-            asks_anything_else = lex.query_words(without_referral(question))
-            if not context_certain and asks_anything_else and gain < self.weights.follow_up_gain:
+            if not context_certain and not asks_how and asks_anything_else and gain < self.weights.follow_up_gain:
                 context = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
@@ -233,6 +246,8 @@ class UnitRanker:
             content_words, unknown = ctx_words, ctx_unknown
         asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)
         shift = sum(self._qualifier_shift[name][kind] for name, kind in asked)
+        if context and asks_how and asks_if_with_others(question):
+            shift = shift + self.weights.with_others_match * self._with_partners
         fused = dense + self.weights.lexical * lexical + self._offsets + shift
         order = np.argsort(-fused, kind="stable")
         top = order[0]

@@ -179,6 +179,23 @@ def test_a_follow_up_without_words_of_its_own_asks_about_the_earlier_topic(real_
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, verdict, phrase",
+    [
+        # Left in, "alone" and "yhdessä muiden kanssa" matched general sentences about working together
+        # ("Asiakasviestintää hoidetaan osin yhteistyössä") or what the library does itself, whatever the topic.
+        ("Does the library offer digital help for seniors?", "on its own?", "partnership", "Enter ry"),
+        ("Järjestääkö kirjasto tapahtumia?", "yhdessä muiden kanssa?", "partnership", "Tapahtumatuotannossa"),
+        ("Ylläpitääkö kirjasto kirjastojärjestelmää?", "yksinään?", "partnership", "kirjastojärjestelmää"),
+    ],
+)
+def test_a_follow_up_asking_only_how_is_answered_from_the_earlier_topic(real_assistant, earlier, question, verdict, phrase):
+    answer = real_assistant.ask(question, [{"role": "user", "content": earlier}])
+    assert answer.verdict == verdict
+    assert phrase in answer.citations[0].quote
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "earlier, question",
     [
         ("Var ligger biblioteket i Hertonäs?", "Ordnar biblioteket gratisevenemang?"),

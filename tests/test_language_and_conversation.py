@@ -6,7 +6,16 @@ import pytest
 
 from assistant.answer_type import asks_for_amount_or_time, asks_for_contact_detail, states_amount_or_time, states_contact_detail
 from assistant.contract import InputError, Turn
-from assistant.conversation import as_turns, context_for, focus_question, normalise_question, read_follow_up, without_referral
+from assistant.conversation import (
+    as_turns,
+    asks_if_with_others,
+    context_for,
+    focus_question,
+    normalise_question,
+    read_follow_up,
+    without_mode,
+    without_referral,
+)
 from assistant.language import detect_language, looks_like_supported_language
 
 
@@ -308,3 +317,15 @@ def test_names_are_unknown_words_written_with_a_capital_inside_a_sentence(questi
 ])
 def test_asking_where_to_turn_is_not_a_topic(question, left):
     assert " ".join(without_referral(question).split()) == left
+
+
+@pytest.mark.parametrize("question, left, with_others", [
+    ("who makes that, the library alone?", "who that, the library ?", False),
+    ("gör de det ensamma eller tillsammans med någon?", "de det eller med någon?", True),
+    ("tekeekö se sen yksin vai muiden kanssa?", "se sen vai ?", True),
+    ("entäs tekijänoikeusjärjestöjen?", "entäs tekijänoikeusjärjestöjen?", False),  # "tek-" is no verb here
+    ("and do they buy them?", "and do they buy them?", False),  # buying may be the topic itself
+])
+def test_asking_how_something_is_provided_is_not_a_topic(question, left, with_others):
+    assert " ".join(without_mode(question).split()) == left
+    assert asks_if_with_others(question) is with_others
