@@ -110,14 +110,14 @@ _NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 
 def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
     """What the index's stored terms depend on: each language's backend, the tokenizer, stopwords, stem exceptions
-    and the spoken Finnish endings.
+    the spoken Finnish endings and the chat shorthand.
 
     Recorded in the index manifest, so changing any of them rebuilds the index instead of matching
     questions against terms made the old way.
     """
     import hashlib
 
-    recipe = [_TOKEN.pattern, PART, repr(_SPOKEN_ENDINGS)] + [
+    recipe = [_TOKEN.pattern, PART, repr(_SPOKEN_ENDINGS), repr(sorted((k, sorted(v.items())) for k, v in CHAT_SHORTHAND.items()))] + [
         f"{language}:{analyzers[language].backend}:{' '.join(sorted(STOPWORDS.get(language, ())))}"
         f":{' '.join(f'{k}={v}' for k, v in sorted(STEM_EXCEPTIONS.get(language, {}).items()))}"
         for language in sorted(analyzers)
@@ -214,8 +214,11 @@ class Analyzer:
 
     @lru_cache(maxsize=65536)
     def standard_form(self, word: str) -> str | None:
-        """The written Finnish form of a spoken one Voikko does not know ("myyks" -> "myykö", "tapahtumii" ->
-        "tapahtumia", "apurahoi" -> "apurahoja", "kirjastos" -> "kirjastossa"), or None."""
+        """The written form of a chat or spoken one: Swedish and English shorthand ("ppl" -> "people", "nåt" ->
+        "något"), and spoken Finnish Voikko does not know ("myyks" -> "myykö", "tapahtumii" -> "tapahtumia",
+        "apurahoi" -> "apurahoja", "kirjastos" -> "kirjastossa"), or None."""
+        if written := CHAT_SHORTHAND.get(self.language, {}).get(word.lower()):
+            return written
         if self._voikko is None or len(word) < 4 or self._analyses(word):
             return None
         for ending, written in _SPOKEN_ENDINGS:
@@ -243,6 +246,8 @@ class Analyzer:
         analyses = self._analyses(word)
         if not analyses and (written := self.standard_form(word)):  # Voikko knows no spoken form
             word, analyses = written, self._analyses(written)
+            if word in stop:  # "pls" is please, "lib" the library
+                return ()
         bases = {a["BASEFORM"].lower() for a in analyses if a.get("BASEFORM")}
         if "-" in word:
             # The whole compound, plus its parts for partial credit ("Helmet-kuntien" ~ "Helmet").
@@ -261,6 +266,23 @@ class Analyzer:
                     terms.add(PART + part.lower())
         return tuple(sorted(t for t in terms if t and t.lstrip(PART) not in stop))
 
+
+# Chat shorthand and its written word, for what e5 reads and for the words matched: "does helsinki lib do
+# research help for phd ppl" read as unknown words was answered "not covered". Only shorthand that can mean
+# nothing else ("ja" is yes as well as jag, "va" vad as well as var: left alone).
+CHAT_SHORTHAND: dict[str, dict[str, str]] = {
+    "en": {
+        "u": "you", "ya": "you", "ur": "your", "r": "are", "ppl": "people", "pls": "please", "plz": "please",
+        "wanna": "want", "gonna": "going", "gotta": "must", "thx": "thanks", "abt": "about", "bc": "because",
+        "cuz": "because", "coz": "because", "smth": "something", "sth": "something", "lib": "library",
+        "libs": "libraries", "info": "information", "tmrw": "tomorrow", "govt": "government",
+    },
+    "sv": {
+        "nåt": "något", "nån": "någon", "nåra": "några", "ba": "bara", "mkt": "mycket", "e": "är", "o": "och",
+        "sån": "sådan", "sånt": "sådant", "såna": "sådana", "dom": "de", "mej": "mig", "dej": "dig", "sej": "sig",
+        "biblan": "biblioteket", "bibban": "biblioteket", "bibblan": "biblioteket", "nä": "nej",
+    },
+}
 
 # Endings of spoken Finnish and their written forms, tried in order: chat questions are typed the way they are
 # said. "-ks" is a verb's question clitic ("voiks" -> "voiko") or a translative ("ilmaiseks" -> "ilmaiseksi"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lexical import Analyzer, _edit_distance, closest_spelling
+from assistant.lexical import Analyzer, LexicalIndex, _edit_distance, closest_spelling
 
 VOCABULARY = sorted(["speaking", "kirjasto", "kirjastoon", "tapahtumia", "näyttelyitä", "organise", "lainaus",
                      "bibliotek", "biblioteket", "evenemang"])
@@ -46,7 +46,6 @@ def test_edit_distance_counts_swaps_as_one_edit(a, b, distance):
 def finnish_index(text: str, needs: str):
     """A one-document Finnish lexical index on Voikko; the test is skipped without it."""
     from assistant.chain import analyzers_for_languages
-    from assistant.lexical import LexicalIndex
 
     analyzer = analyzers_for_languages()["fi"]
     if analyzer.backend != "voikko":
@@ -98,7 +97,7 @@ def test_swedish_to_book_a_room_is_not_a_book():
 
 
 def test_a_question_is_respelt_with_the_documents_words_before_its_meaning_is_read():
-    from assistant.lexical import Analyzer, LexicalIndex
+
 
     analyzer = Analyzer("en")
     text = "The library may organise free exhibitions and rents spaces to event organisers."
@@ -213,4 +212,27 @@ def test_a_spoken_finnish_word_matches_the_written_one():
     # "apurahoi" was a word the document never uses; it is "apurahoja", grants.
     assert "apuraha" in analyzer.word_terms("apurahoi")
     assert analyzer.word_terms("myyks") == analyzer.word_terms("myykö")
-    assert not Analyzer("sv").standard_form("gratis")  # Finnish only
+    assert not Analyzer("sv").standard_form("gratis")  # written Swedish is left alone
+
+
+@pytest.mark.parametrize("language, shorthand, written", [
+    ("en", "ppl", "people"),
+    ("en", "wanna", "want"),
+    ("en", "lib", "library"),
+    ("sv", "nåt", "något"),
+    ("sv", "biblan", "biblioteket"),
+    ("sv", "ja", None),  # yes, or jag: left alone
+    ("en", "people", None),
+])
+def test_chat_shorthand_is_read_as_written(language, shorthand, written):
+    assert Analyzer(language).standard_form(shorthand) == written
+
+
+def test_a_question_in_chat_shorthand_reads_and_matches_as_written():
+    analyzer = Analyzer("en")
+    text = "Research information services for doctoral students are provided by university libraries."
+    index = LexicalIndex(analyzer, [analyzer.text_terms(text)], analyzer.tokens(text))
+    question = "does helsinki lib do research help for phd ppl"
+    # "ppl" was a word the document never uses, counted against the question being covered.
+    assert index.respelt(question) == "does helsinki library do research help for phd people"
+    assert index.unknown_tokens("research for students pls") == []  # "please" carries no topic
