@@ -100,7 +100,8 @@ class AnswerWriter:
             statement = self._statement(top, language)
             parts.append(statement)
             actors = self._actors(top, language)
-            if actors and verdict == "partnership":
+            # Named only when the statement does not already name them in these words.
+            if actors and verdict == "partnership" and actors.casefold() not in statement.casefold():
                 parts.append(PARTNERS[language].format(actors=actors))
             if actors and verdict == "no":
                 referral = INSTEAD[language].format(actors=actors)

@@ -78,3 +78,10 @@ def test_partners_are_named_in_the_nominative_in_finnish(corpus, writer):
     unit = next(u for u in corpus.units if u.actors and u.actors.startswith("muiden kirjastojen"))
     answer = writer.write("q", "fi", Decision("partnership", (Evidence(unit, 0.9, 0.9, 0.5),), 0.9, "test"))
     assert "Kumppaneita: muut kirjastot, järjestöt sekä päiväkodit ja oppilaitokset." in answer.answer
+
+
+def test_partners_already_named_by_the_statement_are_not_named_again(corpus, writer):
+    unit = next(u for u in corpus.units if u.actors and "Enter ry" in u.actors)
+    answer = writer.write("q", "en", Decision("partnership", (Evidence(unit, 0.9, 0.9, 0.5),), 0.9, "test"))
+    assert answer.answer.count("Enter ry") == 1
+    assert "Partners:" not in answer.answer
