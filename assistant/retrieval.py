@@ -301,5 +301,13 @@ def names_among(question: str, words: list[str]) -> tuple[str, ...]:
     )
 
 
+# A compound whose first part is the library ("kirjastokortti", "bibliotekskort") leans on that part: dropped
+# whole, it takes the library out of the question and the match seemed to rest on it. It is measured against
+# the library word alone, which keeps what the question shares with every statement.
+_LIBRARY_COMPOUND = re.compile(r"(?i)^(kirjasto|bibliotek)s?(?=\w{3})")
+
+
 def _drop_word(text: str, word: str) -> str:
-    return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text).split())
+    library = _LIBRARY_COMPOUND.match(word)
+    kept = f" {library.group(1)} " if library else " "
+    return " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", kept, text).split())

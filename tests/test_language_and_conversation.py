@@ -329,3 +329,16 @@ def test_asking_where_to_turn_is_not_a_topic(question, left):
 def test_asking_how_something_is_provided_is_not_a_topic(question, left, with_others):
     assert " ".join(without_mode(question).split()) == left
     assert asks_if_with_others(question) is with_others
+
+
+@pytest.mark.parametrize("text, word, left", [
+    # The library part of a compound stays: it is no topic, and every statement shares it.
+    ("saako lapsi kirjastokortin ilman vanhempaa", "kirjastokortin", "saako lapsi kirjasto ilman vanhempaa"),
+    ("kostar ett bibliotekskort", "bibliotekskort", "kostar ett bibliotek"),
+    ("saako lapsi kirjastokortin ilman vanhempaa", "vanhempaa", "saako lapsi kirjastokortin ilman"),
+    ("saako kirjaston kortin", "kirjaston", "saako kortin"),  # an inflected library word is no compound
+])
+def test_a_word_is_dropped_to_measure_how_much_the_match_rests_on_it(text, word, left):
+    from assistant.retrieval import _drop_word
+
+    assert _drop_word(text, word) == left
