@@ -16,7 +16,7 @@ from assistant.aligned import Alignment, load_alignment
 from assistant.compose import AnswerWriter
 from assistant.config import Settings, enforce_offline
 from assistant.contract import Answer, Turn
-from assistant.conversation import Context, as_turns, context_for, focus_question, normalise_question
+from assistant.conversation import Context, as_turns, context_for, first_alternative, focus_question, normalise_question
 from assistant.corpus import Corpus, load_corpus
 from assistant.coverage import CoverageModel, load_coverage_model
 from assistant.index import (
@@ -49,8 +49,11 @@ class Prepared:
 @dataclass(frozen=True)
 class Decided:
     prepared: Prepared
-    retrieval: Retrieval | None
+    retrieval: Retrieval | None  # what the answer comes from
     decision: Decision | None
+    # When the answer comes from the question's first alternative: the retrieval of the whole question, which
+    # the coverage model judged (and is fitted on).
+    whole_question: Retrieval | None = None
 
 
 class Assistant:
@@ -121,7 +124,16 @@ class Assistant:
             context.text if context else None,
             context_certain=context.certain if context else True,
         )
-        return Decided(prepared, retrieval, decide(retrieval, self.policy, self.coverage))
+        decision = decide(retrieval, self.policy, self.coverage)
+        # "Big collection or just bestsellers?": words of the second alternative the description never uses
+        # made the whole question look not covered. Its first alternative, asked alone, may be answered.
+        first = first_alternative(prepared.focus) if decision.verdict == "not_covered" and not context else None
+        if first:
+            alternative = self.ranker.rank(first, prepared.language)
+            answered = decide(alternative, self.policy, self.coverage)
+            if answered.verdict != "not_covered":
+                return Decided(prepared, alternative, answered, whole_question=retrieval)
+        return Decided(prepared, retrieval, decision)
 
     def _write(self, decided: Decided) -> Answer:
         if decided.decision is None:

@@ -175,6 +175,20 @@ def asks_if_with_others(question: str) -> bool:
     return bool(_WITH_OTHERS.search(question))
 
 
+_ALTERNATIVE = re.compile(r"\s*,?\s+\b(or|vai|eller|tai)\b\s+", re.IGNORECASE)
+# "... or also VR glasses?" asks about what follows: the first alternative is only the part already known.
+_ADDING = re.compile(r"^(also|too|even|myös|jopa|också|även|till och med)\b", re.IGNORECASE)
+
+
+def first_alternative(question: str) -> str | None:
+    """The first of the question's alternatives, asked on its own ("does it have a big collection or just
+    bestsellers?" -> "does it have a big collection?"), or None when it offers none or the second one adds to it."""
+    parts = _ALTERNATIVE.split(question, maxsplit=1)
+    if len(parts) < 3 or len(parts[0].split()) < 3 or _ADDING.match(parts[2]):
+        return None
+    return parts[0].rstrip(" ,?") + "?"
+
+
 class VerbForms(Protocol):
     """What a follow-up needs of a language's morphology (Finnish: `lexical.Analyzer` with Voikko)."""
 

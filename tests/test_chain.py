@@ -199,6 +199,22 @@ def test_a_follow_up_asking_only_how_is_answered_from_the_earlier_topic(real_ass
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "question, verdict",
+    [
+        # "airport thrillers" and "i centrum" were words the description never uses, and the whole question
+        # was taken for not covered; its first alternative is answered.
+        ("Has the library got a wide collection or just airport thrillers?", "yes"),
+        ("Finns det bibliotek i hela stan eller bara ett i centrum?", "yes"),
+        # ... but not one that only says what the asked-about thing comes on top of.
+        ("Does the library lend books or also VR glasses?", "not_covered"),
+    ],
+)
+def test_a_question_offering_alternatives_is_answered_for_the_first(real_assistant, question, verdict):
+    assert real_assistant.ask(question).verdict == verdict
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "earlier, question",
     [
         ("Var ligger biblioteket i Hertonäs?", "Ordnar biblioteket gratisevenemang?"),

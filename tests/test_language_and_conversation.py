@@ -10,6 +10,7 @@ from assistant.conversation import (
     as_turns,
     asks_if_with_others,
     context_for,
+    first_alternative,
     focus_question,
     normalise_question,
     read_follow_up,
@@ -342,3 +343,15 @@ def test_a_word_is_dropped_to_measure_how_much_the_match_rests_on_it(text, word,
     from assistant.retrieval import _drop_word
 
     assert _drop_word(text, word) == left
+
+
+@pytest.mark.parametrize("question, first", [
+    ("does the libary have a big collecton or just the bestsellers", "does the libary have a big collecton?"),
+    ("Onko kirjastoja ympäri kaupunkia vai vain yksi keskustassa?", "Onko kirjastoja ympäri kaupunkia?"),
+    ("Finns det bibliotek i hela stan, eller bara ett i centrum?", "Finns det bibliotek i hela stan?"),
+    ("Does the library lend books or also VR glasses?", None),  # asks about what it adds
+    ("Myykö vai lainaako?", None),  # too short a first alternative to stand alone
+    ("Does the library sell books?", None),
+])
+def test_the_first_alternative_of_a_question_can_be_asked_alone(question, first):
+    assert first_alternative(question) == first

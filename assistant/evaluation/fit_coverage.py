@@ -109,7 +109,8 @@ def _rows(assistant, labelled: Iterable[tuple[str, Sequence[dict], bool]]) -> Ro
 
     rows, labels = [], []
     for question, history, not_covered in labelled:
-        retrieval = assistant.explain(question, list(history)).retrieval
+        decided = assistant.explain(question, list(history))
+        retrieval = decided.whole_question or decided.retrieval
         if retrieval is None or not retrieval.ranked or not answerable(retrieval.ranked[0], retrieval)[0]:
             continue
         rows.append(coverage_features(retrieval))
