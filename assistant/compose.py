@@ -100,13 +100,14 @@ class AnswerWriter:
             statement = self._statement(top, language)
             parts.append(statement)
             actors = self._actors(top, language)
-            # Named only when the statement does not already name them in these words.
-            if actors and verdict == "partnership" and actors.casefold() not in statement.casefold():
+            # Partners or those who do it instead are named unless the statement names them in these words
+            # ("... vaan sitä hoitavat oppilaitokset"); the referral field names them all the same.
+            named = bool(actors) and actors.casefold() in statement.casefold()
+            if actors and verdict == "partnership" and not named:
                 parts.append(PARTNERS[language].format(actors=actors))
             if actors and verdict == "no":
                 referral = INSTEAD[language].format(actors=actors)
-                # "... vaan sitä hoitavat oppilaitokset" already says who does it; the referral field still does.
-                if actors.casefold() not in statement.casefold():
+                if not named:
                     parts.append(referral)
             other = next((e.unit for e in decision.evidence[1:] if _differs(e.unit, top)), None)
             if other is not None:

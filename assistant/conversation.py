@@ -50,29 +50,28 @@ _REFERRAL = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_FRAGMENT_WORDS = 4
-# Asking how the library provides what the earlier turn asked about ("who makes those, alone?", "så det är
-# alltså ett samarbete?", "tekeekö se sen yksin?"): the description answers that with the section of the topic's
-# own statement. Left in the text, these words match its general sentences about cooperation and buying
-# ("Asiakasviestintää hoidetaan osin yhteistyössä") whatever the topic was.
+# Words asking whether something is done with others ("yhdessä muiden kanssa?", "ett samarbete?").
+_WITH_OTHERS_WORDS = r"""
+    together|jointly|partners?|partnerships?|cooperat\w*|co-operat\w*|collaborat\w*|with\W+others|
+    tillsammans|samarbet\w*|partner\w*|med\W+andra|
+    yhdessä|yhteistyö\w*|kumppan\w*|(muiden|muitten|toisten)\W+kanssa
+"""
+# Among the statements on the earlier topic, one that says it is produced with partners answers them
+# ("Järjestääkö kirjasto tapahtumia?" "yhdessä muiden kanssa?").
+_WITH_OTHERS = re.compile(rf"\b({_WITH_OTHERS_WORDS})\b", re.IGNORECASE | re.VERBOSE)
+# Those and all other words asking how the library provides what the earlier turn asked about ("who makes those,
+# alone?", "tekeekö se sen yksin?"): the description answers that with the section of the topic's own statement.
+# Left in the text, these words match its general sentences about cooperation ("Asiakasviestintää hoidetaan osin
+# yhteistyössä") whatever the topic was.
 _MODE = re.compile(
-    r"""\b(
-    alone|itself|own|together|jointly|partners?|partnerships?|cooperat\w*|co-operat\w*|collaborat\w*|outsourc\w*|
-    in-house|make|makes|made|produce|produces|produced|run|runs|provide|provides|
-    with\W+others|by\W+themselves|
-    ensam\w*|själv|själva|egen|eget|egna|hand|tillsammans|samarbet\w*|partner\w*|gör|producer\w*|sköt\w*|
-    med\W+andra|
-    yksin\w*|itse|itsekseen|oma|omaa|omana|omat|omia|omin|omalla|yhdessä|yhteistyö\w*|kumppan\w*|teke\w*|tekev\w*|tekis\w*|tuott\w*|
-    (muiden|muitten|toisten)\W+kanssa
+    rf"""\b(
+    {_WITH_OTHERS_WORDS}|
+    alone|itself|own|outsourc\w*|in-house|make|makes|made|produce|produces|produced|run|runs|provide|provides|
+    by\W+themselves|
+    ensam\w*|själv|själva|egen|eget|egna|hand|gör|producer\w*|sköt\w*|
+    yksin\w*|itse|itsekseen|oma|omaa|omana|omat|omia|omin|omalla|teke\w*|tekev\w*|tekis\w*|tuott\w*
     )\b""",
     re.IGNORECASE | re.VERBOSE,
-)
-# ... of them, those that ask whether it is done with others: among the statements on the earlier topic, one
-# that says it is produced with partners answers that ("Järjestääkö kirjasto tapahtumia?" "yhdessä muiden kanssa?").
-_WITH_OTHERS = re.compile(
-    r"\b(together|jointly|partners?|partnerships?|cooperat\w*|co-operat\w*|collaborat\w*|with\W+others|"
-    r"tillsammans|samarbet\w*|partner\w*|med\W+andra|"
-    r"yhdessä|yhteistyö\w*|kumppan\w*|(muiden|muitten|toisten)\W+kanssa)\b",
-    re.IGNORECASE,
 )
 # A fragment that names an action ("what about selling?", "hur är det med att sälja?") asks the earlier
 # question with its action replaced, not extended. Finnish verbs need the morphology (`is_verb`).

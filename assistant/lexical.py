@@ -117,7 +117,8 @@ def analysis_fingerprint(analyzers: "dict[str, Analyzer]") -> str:
     """
     import hashlib
 
-    recipe = [_TOKEN.pattern, PART, repr(_SPOKEN_ENDINGS), repr(sorted((k, sorted(v.items())) for k, v in CHAT_SHORTHAND.items()))] + [
+    shorthand = sorted((language, sorted(words.items())) for language, words in CHAT_SHORTHAND.items())
+    recipe = [_TOKEN.pattern, PART, repr(_SPOKEN_ENDINGS), repr(shorthand)] + [
         f"{language}:{analyzers[language].backend}:{' '.join(sorted(STOPWORDS.get(language, ())))}"
         f":{' '.join(f'{k}={v}' for k, v in sorted(STEM_EXCEPTIONS.get(language, {}).items()))}"
         for language in sorted(analyzers)

@@ -214,7 +214,6 @@ class UnitRanker:
         asks_how = False
         if context:
             verbs = self.analyzers[language]
-            follow_up = read_follow_up(context, question, verbs)
             asks_anything_else = lex.query_words(without_referral(question))
             # Only how the earlier topic is provided ("alone?", "ett samarbete?"): the topic is the earlier
             # turns' alone, and the section of its statement answers.
@@ -224,6 +223,7 @@ class UnitRanker:
                 follow_up = FollowUp(context, read_in=True)
                 combined_views = self._view_similarities(context)
             else:
+                follow_up = read_follow_up(context, question, verbs)
                 combined_views = self._view_similarities(read_follow_up(context, meant, verbs).text)
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
