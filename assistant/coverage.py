@@ -4,7 +4,8 @@ e5 similarities are bunched, and no one threshold tells "answered" from "not ans
 sentence scores 0.78, a paraphrase 0.90. Several weak signals together do better than thresholds on each:
 how well the best unit's own text matched, how much of the question the document's words cover, how many
 of the question's words the document never uses and whether the match rests on them, and how clearly
-the best unit stands out. Their weights are fitted on the dev split of the gold set and on training
+the best unit stands out, and how like the question is to questions known to be answered or not
+(`KnownQuestions`). Their weights are fitted on the dev split of the gold set and on training
 questions written apart from it (`python -m assistant.evaluation.fit_coverage`), for one embedder:
 similarities of another model mean something else, so a model fitted for a different embedder is not used.
 """
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+import zipfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -39,19 +41,88 @@ FEATURES: dict[str, str] = {
     "top_gap5": "lead of the best unit over the fifth",
     "unknown_name": "presence of a name the document never mentions",
     "branch_name": "mention of one of the library's branches",
+    "similar_not_covered": "similarity of known questions the description does not answer",
+    "similar_covered": "similarity of known questions the description answers",
 }
+# Signals that need the known questions (`KnownQuestions`) besides the retrieval.
+KNOWN_QUESTION_FEATURES = ("similar_not_covered", "similar_covered")
+SIMILAR_QUESTIONS = 3  # how many of the most similar known questions of each kind are averaged
 NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is known (has_unknown_words says so)
 
 
-def coverage_features(retrieval: Retrieval) -> dict[str, float]:
-    """The signals of one retrieval, by name. Runs the unknown-word probes (query embeddings) if any."""
+@dataclass(frozen=True)
+class KnownQuestions:
+    """Questions whose answer is known, covered or not, with e5's vectors of them.
+
+    Word signals cannot tell "can I come study for my exams?" (answered: study spaces) from "can I borrow a
+    bike?" (not answered): both bring a word the document never uses. People's questions recur, though, and a
+    question much like ones known to be answered usually is too. The questions are the training questions
+    (`evals/coverage_training.jsonl`), written apart from the gold set; its test split stays unseen (a test
+    checks that none restates a test question).
+    """
+
+    questions: tuple[str, ...]
+    not_covered: tuple[bool, ...]
+    # float16 on disk; fitting uses the same rounded values, so the signals are those the stored model sees.
+    vectors: np.ndarray = field(repr=False, compare=False)
+
+    def __post_init__(self):
+        vectors = np.asarray(self.vectors, dtype=np.float16).astype(np.float32)
+        if vectors.ndim != 2 or not (len(self.questions) == len(self.not_covered) == len(vectors)):
+            raise ValueError("known questions: questions, labels and vectors differ in number")
+        if all(self.not_covered) or not any(self.not_covered):
+            raise ValueError("known questions need both covered and not covered ones")
+        object.__setattr__(self, "vectors", vectors)
+        object.__setattr__(self, "_labels", np.array(self.not_covered, dtype=bool))
+
+    def similarity(self, vector: np.ndarray, leave_out: str | None = None) -> tuple[float, float]:
+        """Mean similarity of the closest known questions not covered, and of the closest covered.
+        `leave_out`: a question whose own entry must not count (fitting on the known questions themselves)."""
+        # einsum, not `@`: see UnitRanker._similarities on OpenBLAS threads.
+        similarities = np.einsum("ij,j->i", self.vectors, np.asarray(vector, dtype=np.float32))
+        if leave_out is not None:
+            similarities[[i for i, q in enumerate(self.questions) if q == leave_out]] = -1.0
+        return self._closest(similarities[self._labels]), self._closest(similarities[~self._labels])
+
+    def nearest(self, vector: np.ndarray) -> tuple[str, bool, float]:
+        """The known question most like `vector`: its text, whether it is not covered, and the similarity."""
+        similarities = np.einsum("ij,j->i", self.vectors, np.asarray(vector, dtype=np.float32))
+        best = int(similarities.argmax())
+        return self.questions[best], self.not_covered[best], float(similarities[best])
+
+    @staticmethod
+    def _closest(similarities: np.ndarray) -> float:
+        k = min(SIMILAR_QUESTIONS, len(similarities))
+        return float(np.partition(similarities, -k)[-k:].mean())
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path, questions=np.array(self.questions), not_covered=np.array(self.not_covered, dtype=bool),
+            vectors=self.vectors.astype(np.float16),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "KnownQuestions":
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                questions=tuple(str(q) for q in data["questions"]),
+                not_covered=tuple(bool(v) for v in data["not_covered"]),
+                vectors=data["vectors"],
+            )
+
+
+def coverage_features(
+    retrieval: Retrieval, known: KnownQuestions | None = None, *, leave_out: str | None = None
+) -> dict[str, float]:
+    """The signals of one retrieval, by name. Runs the unknown-word probes (query embeddings) if any.
+    With `known`, also how like known questions it is (those signals are missing without them)."""
     top = retrieval.ranked[0]
     others = [e.dense for e in retrieval.ranked[1:]]
     support = [s for _, s in retrieval.unknown_word_support]
     profile = retrieval.profile
     if profile is None:
         raise ValueError("the retrieval has no match profile")
-    return {
+    features = {
         "dense": top.dense,
         "lexical": top.lexical,
         "dense_margin": top.dense - max(others, default=top.dense),
@@ -67,6 +138,10 @@ def coverage_features(retrieval: Retrieval) -> dict[str, float]:
         "unknown_name": float(bool(retrieval.unknown_names)),
         "branch_name": float(retrieval.names_a_branch),
     }
+    if known is not None and retrieval.question_vector is not None:
+        similar = known.similarity(retrieval.question_vector, leave_out)
+        features.update(zip(KNOWN_QUESTION_FEATURES, similar))
+    return features
 
 
 @dataclass(frozen=True)
@@ -81,6 +156,17 @@ class CoverageModel:
     bias: float
     threshold: float = 0.5
     trained_on: str = ""
+    known: KnownQuestions | None = None  # needed by the `KNOWN_QUESTION_FEATURES` signals
+
+    def features_of(self, retrieval: Retrieval) -> dict[str, float]:
+        return coverage_features(retrieval, self.known)
+
+    def nearest_known(self, retrieval: Retrieval) -> str | None:
+        """The known question most like this one, in words ("'Can I bring my dog?' (not covered, 0.93)")."""
+        if self.known is None or retrieval.question_vector is None:
+            return None
+        question, not_covered, similarity = self.known.nearest(retrieval.question_vector)
+        return f"'{question}' ({'not covered' if not_covered else 'covered'}, {similarity:.2f})"
 
     def not_covered_probability(self, features: Mapping[str, float]) -> float:
         z = self.bias + sum(w * c for w, c in zip(self.weights, self._standardised(features)))
@@ -98,19 +184,29 @@ class CoverageModel:
         return [(features[name] - m) / s for name, m, s in zip(self.features, self.mean, self.scale)]
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        """The weights as JSON at `path`; the known questions, if any, beside it (vectors are binary)."""
+        data = {name: value for name, value in asdict(self).items() if name != "known"}
+        if self.known is not None:
+            known_path = path.with_name(f"{path.stem}.known-questions.npz")
+            self.known.save(known_path)
+            data["known_questions"] = known_path.name
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> "CoverageModel":
         data = json.loads(path.read_text(encoding="utf-8"))
         for key in ("features", "mean", "scale", "weights"):
             data[key] = tuple(data[key])
-        model = cls(**data)
+        known_file = data.pop("known_questions", None)
+        known = KnownQuestions.load(path.parent / Path(known_file).name) if known_file else None
+        model = cls(**data, known=known)
         if not (len(model.features) == len(model.mean) == len(model.scale) == len(model.weights)):
             raise ValueError(f"{path}: features, mean, scale and weights differ in length")
         unknown = set(model.features) - set(FEATURES)
         if unknown:
             raise ValueError(f"{path}: unknown signals {sorted(unknown)}")
+        if known is None and set(model.features) & set(KNOWN_QUESTION_FEATURES):
+            raise ValueError(f"{path}: the model weighs similarity to known questions but names none")
         return model
 
 
@@ -118,7 +214,7 @@ def load_coverage_model(embedder_id: str, path: Path = DEFAULT_MODEL_PATH) -> Co
     """The fitted model for this embedder, or None (missing, unreadable, or fitted for another embedder)."""
     try:
         model = CoverageModel.load(path)
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, EOFError, zipfile.BadZipFile):
         return None
     return model if model.embedder_id == embedder_id else None
 
@@ -132,6 +228,7 @@ def fit_coverage_model(
     l2: float = 1.0,
     threshold: float = 0.5,
     trained_on: str = "",
+    known: KnownQuestions | None = None,
 ) -> CoverageModel:
     """L2-regularised logistic regression by Newton's method (deterministic; the bias is not penalised).
 
@@ -165,4 +262,5 @@ def fit_coverage_model(
         bias=round(float(beta[-1]), 8),
         threshold=threshold,
         trained_on=trained_on,
+        known=known,
     )

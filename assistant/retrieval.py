@@ -88,6 +88,8 @@ class Retrieval:
     names_a_branch: bool = False  # the question names one of the library's branches ("Oodi", "Kallion kirjasto")
     asks_about: tuple[tuple[str, str | None], ...] = ()  # per qualifier, the kind the question asks about ("price", "free")
     profile: MatchProfile | None = None
+    # e5's vector of what the profile read: the question, or a follow-up read into its earlier turn.
+    question_vector: np.ndarray | None = field(default=None, repr=False, compare=False)
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -156,12 +158,17 @@ class UnitRanker:
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
-    def _view_similarities(self, text: str) -> np.ndarray:
-        query = np.asarray(self.embedder.query_vector(text), dtype=np.float32)
+    def _query_vector(self, text: str) -> np.ndarray:
+        return np.asarray(self.embedder.query_vector(text), dtype=np.float32)
+
+    def _similarities(self, query: np.ndarray) -> np.ndarray:
         # Not `@`: from about 1,500 views up, OpenBLAS runs this product on threads that then spin-wait and
         # take the cores from the next query embedding (e5 answers got 3x slower). einsum's own loop is
         # single-threaded and needs a fraction of a millisecond.
         return np.einsum("ij,j->i", self._vectors, query)
+
+    def _view_similarities(self, text: str) -> np.ndarray:
+        return self._similarities(self._query_vector(text))
 
     def _per_unit(self, view_similarities: np.ndarray) -> np.ndarray:
         sims = view_similarities + self.weights.question_view_bonus * self._is_question
@@ -207,9 +214,10 @@ class UnitRanker:
         # (which it does not know) as the library.
         respelt = lex.respelt(question)
         meant = self.analyzers[language].branches_as_library(respelt)
-        question_views = self._view_similarities(meant)
+        question_vector = self._query_vector(meant)
+        question_views = self._similarities(question_vector)
         dense = question_dense = self._per_unit(question_views)
-        profile_views, profile_dense = question_views, question_dense
+        profile_vector, profile_views, profile_dense = question_vector, question_views, question_dense
         lexical, content_words, unknown = self._lexical_scores(question, language)
         asks_how = False
         if context:
@@ -221,10 +229,11 @@ class UnitRanker:
             if asks_how:
                 context = without_mode(context)
                 follow_up = FollowUp(context, read_in=True)
-                combined_views = self._view_similarities(context)
+                combined_vector = self._query_vector(context)
             else:
                 follow_up = read_follow_up(context, question, verbs)
-                combined_views = self._view_similarities(read_follow_up(context, meant, verbs).text)
+                combined_vector = self._query_vector(read_follow_up(context, meant, verbs).text)
+            combined_views = self._similarities(combined_vector)
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
@@ -240,7 +249,7 @@ class UnitRanker:
             w, lw = (self.weights.context_weight, self.weights.context_lexical_weight) if stands_alone else (1.0, 1.0)
             dense = (1 - w) * dense + w * combined_dense
             if not stands_alone:  # the follow-up means nothing alone: so is its match read, too
-                profile_views, profile_dense = combined_views, combined_dense
+                profile_vector, profile_views, profile_dense = combined_vector, combined_views, combined_dense
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(follow_up.text, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
@@ -272,6 +281,7 @@ class UnitRanker:
             names_a_branch=meant != respelt,  # a branch name was read as the library
             asks_about=asked,
             profile=self._profile(profile_views, profile_dense, int(top)),
+            question_vector=profile_vector,
         )
 
 

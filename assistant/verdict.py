@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer_type import states_fact
-from assistant.coverage import CoverageModel, coverage_features
+from assistant.coverage import CoverageModel
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.qualifiers import QUALIFIERS, stated_kinds
 from assistant.retrieval import Evidence, Retrieval
@@ -84,11 +84,13 @@ def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
 
 
 def _covered_by_model(retrieval: Retrieval, coverage: CoverageModel) -> tuple[bool, str]:
-    features = coverage_features(retrieval)
+    features = coverage.features_of(retrieval)
     p = coverage.not_covered_probability(features)
+    nearest = coverage.nearest_known(retrieval)
+    like = f"; most like the known question {nearest}" if nearest else ""
     if p >= coverage.threshold:
-        return False, f"probably not covered ({p:.2f}): " + "; ".join(coverage.reasons(features))
-    return True, f"covered (not-covered probability {p:.2f})"
+        return False, f"probably not covered ({p:.2f}): " + "; ".join(coverage.reasons(features)) + like
+    return True, f"covered (not-covered probability {p:.2f}){like}"
 
 
 def _covered(top: Evidence, retrieval: Retrieval, policy: VerdictPolicy) -> tuple[bool, str]:

@@ -7,10 +7,14 @@ import random
 
 import pytest
 
+import numpy as np
+
 from assistant.coverage import (
     DEFAULT_MODEL_PATH,
     FEATURES,
+    KNOWN_QUESTION_FEATURES,
     CoverageModel,
+    KnownQuestions,
     fit_coverage_model,
     load_coverage_model,
 )
@@ -75,10 +79,16 @@ def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_train
     (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
     from assistant.evaluation.fit_coverage import dev_rows, load_training_questions, training_question_rows
 
+    from assistant.evaluation.fit_coverage import known_questions
+
     committed = CoverageModel.load(DEFAULT_MODEL_PATH)
     assert real_assistant.coverage == committed  # the e5 assistant uses it
-    rows, labels = dev_rows(real_assistant)
-    extra_rows, extra_labels = training_question_rows(real_assistant, load_training_questions())
+    training = load_training_questions()
+    known = known_questions(real_assistant, training)
+    assert known == committed.known  # the same questions and labels
+    assert np.abs(known.vectors - committed.known.vectors).max() < 1e-3
+    rows, labels = dev_rows(real_assistant, known=known)
+    extra_rows, extra_labels = training_question_rows(real_assistant, training, known)
     refit = fit_coverage_model(
         rows + extra_rows, labels + extra_labels, embedder_id=committed.embedder_id, features=committed.features
     )
@@ -126,6 +136,59 @@ def test_training_questions_are_read_and_checked(tmp_path):
         path.write_text("\n".join(json.dumps(r) for r in good[1:] + [broken]), encoding="utf-8")
         with pytest.raises(GoldSetError, match=message):
             load_training_questions(path)
+
+
+def unit_vector(*components: float) -> np.ndarray:
+    v = np.array(components, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def known_fixture() -> KnownQuestions:
+    # Two not-covered questions near the first axis, two covered ones near the second.
+    return KnownQuestions(
+        questions=("Can I bring my dog?", "Do you lend bikes?", "Do you sell books?", "Is there a law?"),
+        not_covered=(True, True, False, False),
+        vectors=np.array([unit_vector(1, 0.1, 0), unit_vector(1, 0, 0.2), unit_vector(0.1, 1, 0), unit_vector(0, 1, 0.1)]),
+    )
+
+
+def test_known_questions_give_the_similarity_of_the_closest_of_each_kind_and_can_leave_one_out():
+    known = known_fixture()
+    near_dog = unit_vector(1, 0.1, 0)
+    not_covered, covered = known.similarity(near_dog)
+    assert not_covered == pytest.approx((1.0 + float(unit_vector(1, 0, 0.2) @ near_dog)) / 2, abs=2e-3)
+    assert covered < 0.2 < not_covered
+    # Fitting on the known questions themselves: a question's own entry must not count.
+    alone, _ = known.similarity(near_dog, leave_out="Can I bring my dog?")
+    assert alone < not_covered
+    assert known.nearest(near_dog)[:2] == ("Can I bring my dog?", True)
+    with pytest.raises(ValueError, match="both"):
+        KnownQuestions(("a", "b"), (True, True), np.eye(2))
+    with pytest.raises(ValueError, match="number"):
+        KnownQuestions(("a", "b"), (True, False), np.eye(3))
+
+
+def test_a_model_with_known_questions_keeps_them_beside_its_json(tmp_path):
+    rows, labels = synthetic()
+    rng = random.Random(5)
+    for row in rows:  # any values: only storing is tested here
+        row.update({name: rng.uniform(0.8, 1.0) for name in KNOWN_QUESTION_FEATURES})
+    features = NAMES + KNOWN_QUESTION_FEATURES
+    model = fit_coverage_model(rows, labels, embedder_id="e5-test", features=features, known=known_fixture())
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["known_questions"] == "model.known-questions.npz"
+    loaded = load_coverage_model("e5-test", path)
+    assert loaded == model
+    assert np.array_equal(loaded.known.vectors, model.known.vectors)  # float16 on disk, rounded alike when fitted
+    (tmp_path / "model.known-questions.npz").write_bytes(b"not a zip")
+    assert load_coverage_model("e5-test", path) is None
+    (tmp_path / "model.known-questions.npz").unlink()
+    assert load_coverage_model("e5-test", path) is None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["known_questions"]  # weighs similarity to known questions, but names none
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_coverage_model("e5-test", path) is None
 
 
 def test_cross_validation_scores_only_the_dev_rows_but_fits_on_the_training_questions_too():

@@ -5,6 +5,8 @@ conversations, `evals/conversations.jsonl`) and the training questions
 (`evals/coverage_training.jsonl`, written apart from the gold set and never evaluated on), takes the
 retrieval signals of each one the meaning checks leave open (title-only matches and unanswerable amount
 questions are decided before the model), and fits the logistic model to the label "not covered or not".
+The training questions are also the model's known questions (`KnownQuestions`, saved beside the model): each
+question's similarity to them is a signal, with a training question's own entry left out when it is fitted on.
 Prints a 5-fold cross-validated estimate first, on held-out folds of dev only (the training questions are
 always on the fitting side): that, not the fit itself, is what to expect on new questions.
 Then scores the fitted model on the check questions (`evals/coverage_check.jsonl`), which it never fits on.
@@ -21,7 +23,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from assistant.coverage import DEFAULT_MODEL_PATH, FEATURES, coverage_features, fit_coverage_model
+from assistant.coverage import (
+    DEFAULT_MODEL_PATH,
+    FEATURES,
+    KNOWN_QUESTION_FEATURES,
+    KnownQuestions,
+    coverage_features,
+    fit_coverage_model,
+)
 from assistant.contract import LANGUAGES
 from assistant.evaluation.gold import DEFAULT_GOLD_SET, GoldCase, GoldSetError, load_gold, parsed_lines
 
@@ -66,7 +75,7 @@ def _training_question(row: dict) -> TrainingQuestion:
     )
 
 
-def training_rows(assistant, cases: Sequence[GoldCase]) -> Rows:
+def training_rows(assistant, cases: Sequence[GoldCase], known: KnownQuestions | None = None) -> Rows:
     """Signals and labels of the gold cases the coverage model decides (the meaning checks leave them open)."""
     # Either answer is right when a case accepts not_covered beside a verdict: no label to learn from.
     labelled = (
@@ -74,21 +83,44 @@ def training_rows(assistant, cases: Sequence[GoldCase]) -> Rows:
         for case in cases
         if not ("not_covered" in case.verdicts and len(case.verdicts) > 1)
     )
-    return _rows(assistant, labelled)
+    return _rows(assistant, labelled, known)
 
 
-def dev_rows(assistant, gold_path: Path = DEFAULT_GOLD_SET, conversations: Path | None = DEFAULT_CONVERSATIONS) -> Rows:
+def dev_rows(
+    assistant,
+    gold_path: Path = DEFAULT_GOLD_SET,
+    conversations: Path | None = DEFAULT_CONVERSATIONS,
+    known: KnownQuestions | None = None,
+) -> Rows:
     """Signals and labels of the dev cases: the gold set's and, unless None, the conversations'."""
-    rows, labels = training_rows(assistant, load_gold(gold_path, "dev"))
+    rows, labels = training_rows(assistant, load_gold(gold_path, "dev"), known)
     if conversations is not None:
-        more_rows, more_labels = training_rows(assistant, load_gold(conversations, "dev"))
+        more_rows, more_labels = training_rows(assistant, load_gold(conversations, "dev"), known)
         rows, labels = rows + more_rows, labels + more_labels
     return rows, labels
 
 
-def training_question_rows(assistant, questions: Sequence[TrainingQuestion]) -> Rows:
-    """Signals and labels of the training questions the coverage model decides."""
-    return _rows(assistant, ((q.question, (), not q.covered) for q in questions))
+def training_question_rows(
+    assistant, questions: Sequence[TrainingQuestion], known: KnownQuestions | None = None, *, among_known: bool = True
+) -> Rows:
+    """Signals and labels of the training questions the coverage model decides. When they are `among_known`
+    (the training questions themselves), each one's own entry is left out: a question is most like itself."""
+    labelled = ((q.question, (), not q.covered) for q in questions)
+    return _rows(assistant, labelled, known, leave_own_out=among_known)
+
+
+def known_questions(assistant, questions: Sequence[TrainingQuestion]) -> KnownQuestions:
+    """The training questions as known questions: e5's vector of each as retrieval reads it (typos respelt)."""
+    texts, labels, vectors = [], [], []
+    for q in questions:
+        decided = assistant.explain(q.question)
+        retrieval = decided.whole_question or decided.retrieval
+        if retrieval is None or retrieval.question_vector is None:
+            continue  # refused before retrieval (too long, unsupported language): nothing to compare with
+        texts.append(q.question)
+        labels.append(not q.covered)
+        vectors.append(retrieval.question_vector)
+    return KnownQuestions(tuple(texts), tuple(labels), np.array(vectors))
 
 
 def top_section_agreement(assistant, questions: Sequence[TrainingQuestion]) -> tuple[int, int]:
@@ -104,7 +136,12 @@ def top_section_agreement(assistant, questions: Sequence[TrainingQuestion]) -> t
     return agree, len(covered)
 
 
-def _rows(assistant, labelled: Iterable[tuple[str, Sequence[dict], bool]]) -> Rows:
+def _rows(
+    assistant,
+    labelled: Iterable[tuple[str, Sequence[dict], bool]],
+    known: KnownQuestions | None = None,
+    leave_own_out: bool = False,
+) -> Rows:
     from assistant.verdict import answerable  # the meaning checks decide these before any model
 
     rows, labels = [], []
@@ -113,7 +150,7 @@ def _rows(assistant, labelled: Iterable[tuple[str, Sequence[dict], bool]]) -> Ro
         retrieval = decided.whole_question or decided.retrieval
         if retrieval is None or not retrieval.ranked or not answerable(retrieval.ranked[0], retrieval)[0]:
             continue
-        rows.append(coverage_features(retrieval))
+        rows.append(coverage_features(retrieval, known, leave_out=question if leave_own_out else None))
         labels.append(not_covered)
     return rows, labels
 
@@ -186,40 +223,43 @@ def main(argv: list[str] | None = None) -> int:
     assistant = load_assistant(Settings.from_env(), use_coverage_model=False)
     gold_path = Path(args.gold_set)
     conversations = Path(args.conversations) if args.conversations else None
-    rows, labels = dev_rows(assistant, gold_path, conversations)
+    training_path = Path(args.training) if args.training else None
+    questions = load_training_questions(training_path) if training_path else []
+    known = known_questions(assistant, questions) if questions else None
+    rows, labels = dev_rows(assistant, gold_path, conversations, known)
     if not rows:
         print("fit_coverage: no cases to fit on", file=sys.stderr)
         return 1
-    training_path = Path(args.training) if args.training else None
-    questions = load_training_questions(training_path) if training_path else []
-    extra = training_question_rows(assistant, questions) if questions else ([], [])
+    extra = training_question_rows(assistant, questions, known) if questions else ([], [])
+    features = tuple(FEATURES) if known is not None else tuple(f for f in FEATURES if f not in KNOWN_QUESTION_FEATURES)
     print(f"dev{' (with the conversations)' if conversations else ''}: {len(rows)} questions, {sum(labels)} not covered; "
           f"training questions: {len(extra[0])}, {sum(extra[1])} not covered")
     if questions:
         agree, covered = top_section_agreement(assistant, questions)
         print(f"  covered training questions whose best unit is in a listed section: {agree} of {covered}")
-    _report("cross-validated on dev, fitted on dev alone", cross_validated(rows, labels, args.l2))
+    _report("cross-validated on dev, fitted on dev alone", cross_validated(rows, labels, args.l2, features=features))
     if extra[0]:
         # Dev was written with the assistant's failures in view; the training questions were not. A model that
         # only fits dev's kind of question does worse on theirs, so both kinds are scored.
-        dev_only = fit_coverage_model(rows, labels, embedder_id="check", l2=args.l2)
+        dev_only = fit_coverage_model(rows, labels, embedder_id="check", features=features, l2=args.l2)
         _report("fitted on dev alone, scored on the training questions", _scores(dev_only, *extra))
         _report("cross-validated on dev, fitted on dev + training questions",
-                cross_validated(rows, labels, args.l2, always_fitted_on=extra))
+                cross_validated(rows, labels, args.l2, features=features, always_fitted_on=extra))
         _report("cross-validated on dev + training questions, both scored",
-                cross_validated(rows + extra[0], labels + extra[1], args.l2))
+                cross_validated(rows + extra[0], labels + extra[1], args.l2, features=features))
     trained_on = f"{gold_path.name} split {args.split}"
     trained_on += f" and {conversations.name} split {args.split}" if conversations else ""
     trained_on += f": {len(rows)} questions, {sum(labels)} not covered"
     if extra[0]:
         trained_on += f"; {training_path.name}: {len(extra[0])} questions, {sum(extra[1])} not covered"
     model = fit_coverage_model(
-        rows + extra[0], labels + extra[1], embedder_id=assistant.ranker.embedder.id, l2=args.l2, trained_on=trained_on
+        rows + extra[0], labels + extra[1], embedder_id=assistant.ranker.embedder.id, features=features, l2=args.l2,
+        trained_on=trained_on, known=known,
     )
     model.save(Path(args.out))
     if args.check:
         check = load_training_questions(Path(args.check))
-        check_rows = training_question_rows(assistant, check)
+        check_rows = training_question_rows(assistant, check, known, among_known=False)
         print(f"check questions (never fitted on): {len(check_rows[0])}, {sum(check_rows[1])} not covered")
         _report("the fitted model, scored on the check questions", _scores(model, *check_rows))
         agree, covered = top_section_agreement(assistant, check)
