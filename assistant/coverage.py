@@ -96,6 +96,13 @@ class KnownQuestions:
         return float(np.partition(similarities, -k)[-k:].mean())
 
     def save(self, path: Path) -> None:
+        """Written only when different from what `path` holds: a zip file records when it was written, and
+        refitting should not change a committed file that says the same."""
+        try:
+            if (old := KnownQuestions.load(path)) == self and np.array_equal(old.vectors, self.vectors):
+                return
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass
         np.savez_compressed(
             path, questions=np.array(self.questions), not_covered=np.array(self.not_covered, dtype=bool),
             vectors=self.vectors.astype(np.float16),

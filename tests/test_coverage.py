@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import pytest
@@ -181,6 +182,10 @@ def test_a_model_with_known_questions_keeps_them_beside_its_json(tmp_path):
     loaded = load_coverage_model("e5-test", path)
     assert loaded == model
     assert np.array_equal(loaded.known.vectors, model.known.vectors)  # float16 on disk, rounded alike when fitted
+    known_file = tmp_path / "model.known-questions.npz"
+    os.utime(known_file, (1_000_000_000, 1_000_000_000))
+    loaded.save(path)  # the same again: the file is left as it is (a zip file records when it was written)
+    assert known_file.stat().st_mtime == 1_000_000_000
     (tmp_path / "model.known-questions.npz").write_bytes(b"not a zip")
     assert load_coverage_model("e5-test", path) is None
     (tmp_path / "model.known-questions.npz").unlink()
