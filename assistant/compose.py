@@ -70,6 +70,12 @@ NOT_COVERED_REFERRAL = {
     "sv": "Fråga bibliotekets personal eller se Helmet-bibliotekens webbplats: {url}",
     "en": "Please ask the library staff or see the Helmet libraries' website: {url}",
 }
+# After an answer the coverage model was unsure of (`Decision.doubtful`); the referral then points onward.
+MAY_NOT_ANSWER = {
+    "fi": "Kuvaus ei välttämättä vastaa juuri siihen, mitä kysyit.",
+    "sv": "Beskrivningen svarar kanske inte på just det du frågade.",
+    "en": "The description may not answer exactly what you asked.",
+}
 UNSUPPORTED_LANGUAGE = (
     "I can answer in Finnish, Swedish and English. Voit kysyä suomeksi. Du kan fråga på svenska."
 )
@@ -112,6 +118,9 @@ class AnswerWriter:
             other = next((e.unit for e in decision.evidence[1:] if _differs(e.unit, top)), None)
             if other is not None:
                 parts.append(ALSO[language].format(text=self._text(other, language)))
+            if decision.doubtful:
+                parts.append(MAY_NOT_ANSWER[language])
+                referral = referral or NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
         citations = tuple(self.citation(e.unit) for e in decision.evidence)
         return Answer(question, language, verdict, " ".join(parts), referral, citations)
 

@@ -85,3 +85,17 @@ def test_partners_already_named_by_the_statement_are_not_named_again(corpus, wri
     answer = writer.write("q", "en", Decision("partnership", (Evidence(unit, 0.9, 0.9, 0.5),), 0.9, "test"))
     assert answer.answer.count("Enter ry") == 1
     assert "Partners:" not in answer.answer
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_doubtful_answer_says_the_description_may_not_answer_exactly_this_and_points_onward(corpus, writer, language):
+    from assistant.compose import INSTEAD, MAY_NOT_ANSWER, NOT_COVERED_REFERRAL
+
+    sure = writer.write("q", language, Decision("yes", (evidence(corpus, "2.1-4"),), 0.9, "test"))
+    unsure = writer.write("q", language, Decision("yes", (evidence(corpus, "2.1-4"),), 0.9, "test", doubtful=True))
+    assert MAY_NOT_ANSWER[language] not in sure.answer and sure.referral is None
+    assert unsure.answer == f"{sure.answer} {MAY_NOT_ANSWER[language]}"
+    assert unsure.referral == NOT_COVERED_REFERRAL[language].format(url="https://www.helmet.fi")
+    # Who does it instead stays the referral: it points onward already.
+    denied = writer.write("q", language, Decision("no", (evidence(corpus, "2.4-4"),), 0.9, "test", doubtful=True))
+    assert denied.referral.startswith(INSTEAD[language].split("{")[0])

@@ -33,3 +33,25 @@ def test_a_close_runner_up_with_another_label_is_cited_only_within_the_second_op
     # 2.3-2 (partners) behind 3-4 (developing) by 0.05: not a continuation, and too far for a second opinion.
     assert cited(decide(ranked(corpus, ("3-4", 1.07), ("2.3-2", 1.02)))) == ["3-4"]
     assert cited(decide(ranked(corpus, ("3-4", 1.07), ("2.3-2", 1.06)))) == ["3-4", "2.3-2"]
+
+
+def unsure_model(not_covered_probability: float):
+    """A coverage model that gives every question the same probability of not being covered."""
+    import math
+
+    from assistant.coverage import CoverageModel
+
+    logit = math.log(not_covered_probability / (1 - not_covered_probability))
+    return CoverageModel("test", ("dense",), (0.0,), (1.0,), (0.0,), bias=logit)
+
+
+def test_an_answer_the_coverage_model_is_unsure_of_is_marked_doubtful_and_one_it_rejects_is_not_covered(corpus):
+    from assistant.retrieval import MatchProfile
+
+    profile = MatchProfile(top_text_view=0.9, top_question_view=0.9, best_text_view=0.9, top_gap5=0.05)
+    retrieval = Retrieval(ranked(corpus, ("2.4-2", 1.0)).ranked, content_words=4, unknown_words=0, profile=profile)
+    sure, unsure, rejected = (decide(retrieval, coverage=unsure_model(p)) for p in (0.1, 0.3, 0.6))
+    assert (sure.verdict, sure.doubtful) == ("no", False)
+    assert (unsure.verdict, unsure.doubtful) == ("no", True)
+    assert (rejected.verdict, rejected.doubtful) == ("not_covered", False)
+    assert not decide(retrieval).doubtful  # the rule gate has no probability to be unsure with
