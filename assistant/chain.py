@@ -218,5 +218,5 @@ def load_assistant(
     ranker = UnitRanker(index, corpus, embedder, analyzers, weights)
     writer = AnswerWriter(corpus, alignment, settings.referral_url)
     # The fitted coverage model applies to the embedder it was fitted for; others use the rule gate.
-    coverage = load_coverage_model(embedder.id) if use_coverage_model else None
+    coverage = load_coverage_model(embedder.id, notify=notify) if use_coverage_model else None
     return Assistant(ranker, writer, policy=policy, coverage=coverage, max_question_chars=settings.max_question_chars)

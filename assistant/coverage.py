@@ -17,7 +17,7 @@ import math
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -217,11 +217,17 @@ class CoverageModel:
         return model
 
 
-def load_coverage_model(embedder_id: str, path: Path = DEFAULT_MODEL_PATH) -> CoverageModel | None:
-    """The fitted model for this embedder, or None (missing, unreadable, or fitted for another embedder)."""
+def load_coverage_model(
+    embedder_id: str, path: Path = DEFAULT_MODEL_PATH, notify: Callable[[str], None] | None = None
+) -> CoverageModel | None:
+    """The fitted model for this embedder, or None (missing, unreadable, or fitted for another embedder).
+    `notify` hears why a model could not be read: answers then come from the less accurate rule gate."""
     try:
         model = CoverageModel.load(path)
-    except (OSError, ValueError, TypeError, KeyError, EOFError, zipfile.BadZipFile):
+    except (OSError, ValueError, TypeError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        if notify is not None:
+            notify(f"Warning: the coverage model {path} could not be read ({exc.__class__.__name__}: {exc}); "
+                   "whether a question is covered is judged by simpler rules, which are less accurate.")
         return None
     return model if model.embedder_id == embedder_id else None
 

@@ -187,7 +187,9 @@ def test_a_model_with_known_questions_keeps_them_beside_its_json(tmp_path):
     loaded.save(path)  # the same again: the file is left as it is (a zip file records when it was written)
     assert known_file.stat().st_mtime == 1_000_000_000
     (tmp_path / "model.known-questions.npz").write_bytes(b"not a zip")
-    assert load_coverage_model("e5-test", path) is None
+    heard = []
+    assert load_coverage_model("e5-test", path, notify=heard.append) is None
+    assert len(heard) == 1 and "could not be read" in heard[0] and "less accurate" in heard[0]
     (tmp_path / "model.known-questions.npz").unlink()
     assert load_coverage_model("e5-test", path) is None
     data = json.loads(path.read_text(encoding="utf-8"))
