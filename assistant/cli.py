@@ -105,7 +105,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def format_answer(answer: Answer) -> str:
-    lines = [verdict_headline(answer.verdict, answer.language), "", answer.answer]
+    lines = [verdict_headline(answer.verdict, answer.language, answer.doubtful), "", answer.answer]
     if answer.referral_to_show:
         lines += ["", answer.referral_to_show]
     for n, c in enumerate(answer.citations, 1):

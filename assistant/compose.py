@@ -122,7 +122,7 @@ class AnswerWriter:
                 parts.append(MAY_NOT_ANSWER[language])
                 referral = referral or NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
         citations = tuple(self.citation(e.unit) for e in decision.evidence)
-        return Answer(question, language, verdict, " ".join(parts), referral, citations)
+        return Answer(question, language, verdict, " ".join(parts), referral, citations, doubtful=decision.doubtful)
 
     def unsupported_language(self, question: str) -> Answer:
         return Answer(question, "en", "not_covered", UNSUPPORTED_LANGUAGE, None, ())

@@ -49,6 +49,9 @@ class Answer:
     answer: str
     referral: str | None
     citations: tuple[Citation, ...] = ()
+    # Not part of the JSON contract: the coverage model was unsure, and the answer text says the description
+    # may not answer exactly this. Views mark the verdict as uncertain.
+    doubtful: bool = field(default=False, compare=False)
 
     @property
     def referral_to_show(self) -> str | None:

@@ -40,8 +40,13 @@ VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def verdict_headline(verdict: str, language: str) -> str:
+# Shown with the verdict of an answer the coverage model was unsure of (`Answer.doubtful`).
+UNSURE: dict[str, str] = {"fi": "epävarma", "sv": "osäkert", "en": "uncertain"}
+
+
+def verdict_headline(verdict: str, language: str, doubtful: bool = False) -> str:
     """"EI: kirjasto ei tee tätä": the verdict as a terminal headline in the answer's language."""
     words = VERDICT_WORDS[verdict]
     word, sentence = words.get(language, words["en"])
-    return f"{word.upper()}: {sentence}"
+    unsure = f" ({UNSURE.get(language, UNSURE['en'])})" if doubtful else ""
+    return f"{word.upper()}: {sentence}{unsure}"

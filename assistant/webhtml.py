@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.contract import LANGUAGES, Answer, Citation
-from assistant.verdict_words import VERDICT_WORDS
+from assistant.verdict_words import UNSURE, VERDICT_WORDS
 
 VERDICT_GLYPHS = {"yes": "✓", "purchased": "€", "partnership": "⇄", "no": "✗", "developing": "↻", "not_covered": "?"}
 
@@ -148,17 +148,20 @@ def verdict_label(verdict: str, language: str) -> str:
     return f"{word} – {sentence}" if sentence else word
 
 
-def render_badge(verdict: str, language: str) -> str:
-    """The verdict badge: a glyph (hidden from screen readers), the word and the sentence."""
+def render_badge(verdict: str, language: str, doubtful: bool = False) -> str:
+    """The verdict badge: a glyph (hidden from screen readers), the word and the sentence; "uncertain" in
+    words (and a dashed outline) when the coverage model was unsure."""
     lang = lang_of(language)
     word, sentence = verdict_words(verdict, lang)
     kind = verdict if verdict in VERDICT_WORDS else "unknown"
     glyph = VERDICT_GLYPHS.get(verdict, "•")
     rest = f'<span class="verdict-sentence"> – {esc(sentence)}</span>' if sentence else ""
+    unsure = f'<span class="verdict-unsure">({esc(UNSURE[lang])})</span>' if doubtful else ""
+    doubt_class = " verdict-doubtful" if doubtful else ""
     return (
-        f'<p class="verdict verdict-{esc(kind)}" lang="{lang}" data-verdict="{esc(verdict)}">'
+        f'<p class="verdict verdict-{esc(kind)}{doubt_class}" lang="{lang}" data-verdict="{esc(verdict)}">'
         f'<span class="verdict-glyph" aria-hidden="true">{glyph}</span>'
-        f'<strong class="verdict-word">{esc(word)}</strong>{rest}</p>'
+        f'<strong class="verdict-word">{esc(word)}</strong>{rest}{unsure}</p>'
     )
 
 
@@ -254,7 +257,7 @@ def render_staff_answer(question: str, answer: Answer, elapsed_ms: float, referr
     return (
         '<section class="answer-panel" aria-label="Answer">'
         f'<p class="asked"><span class="asked-label">Question:</span> <span lang="{lang}">{esc(question)}</span></p>'
-        f"{render_badge(answer.verdict, lang)}"
+        f"{render_badge(answer.verdict, lang, answer.doubtful)}"
         f'<p id="answer-text" class="answer-text" lang="{lang}">{esc(answer.answer)}</p>'
         f"{render_referral(answer, referral_url, 'Not in the description. Refer the customer to:', referral_url, 'en')}"
         '<div class="answer-tools">'
@@ -313,7 +316,7 @@ def render_widget_answer(answer: Answer, ui_lang: str, referral_url: str) -> str
             f"{render_citations(answer.citations, text['section'])}</details>"
         )
     return (
-        f"{render_badge(answer.verdict, lang)}"
+        f"{render_badge(answer.verdict, lang, answer.doubtful)}"
         f'<p class="answer-text" lang="{lang}">{esc(answer.answer)}</p>'
         f"{render_referral(answer, referral_url, text['referral'], text['referral_link'], ui_lang)}"
         f"{sources}"

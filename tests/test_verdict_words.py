@@ -16,3 +16,4 @@ def test_the_headline_is_in_the_answer_language():
     assert verdict_headline("no", "fi") == "EI: kirjasto ei tee tätä"
     assert verdict_headline("not_covered", "sv") == "NÄMNS INTE: beskrivningen säger inget om detta"
     assert verdict_headline("purchased", "en") == "PURCHASED: the library buys this as a service"
+    assert verdict_headline("yes", "fi", doubtful=True) == "KYLLÄ: kirjasto tekee tämän (epävarma)"

@@ -30,6 +30,7 @@ from assistant.webhtml import (
     render_quote_in_paragraph,
     render_staff_answer,
     render_transcript,
+    render_widget_answer,
     verdict_label,
 )
 from fakes_web import FakeAssistant, ServerThread, citation
@@ -489,6 +490,27 @@ def test_every_verdict_has_words_in_every_language(verdict, language):
     assert " – " in label
     badge = render_badge(verdict, language)
     assert f'lang="{language}"' in badge and f"verdict-{verdict}" in badge
+
+
+@pytest.mark.parametrize("language, unsure", [("fi", "(epävarma)"), ("sv", "(osäkert)"), ("en", "(uncertain)")])
+def test_a_doubtful_answer_is_marked_uncertain_in_words_in_both_views(corpus, language, unsure):
+    from assistant.aligned import load_alignment
+    from assistant.compose import AnswerWriter
+    from assistant.config import DEFAULT_CORPUS_DIR
+    from assistant.retrieval import Evidence
+    from assistant.verdict import Decision
+
+    writer = AnswerWriter(corpus, load_alignment(DEFAULT_CORPUS_DIR, corpus), "https://www.helmet.fi")
+    unit = corpus.unit("kirjastopalvelukokonaisuuden-tyonjaot#2.1-4")
+    answers = [writer.write("q", language, Decision("yes", (Evidence(unit, 0.9, 0.9, 0.5),), 0.9, "t", doubtful=d))
+               for d in (False, True)]
+    assert [a.doubtful for a in answers] == [False, True]
+    assert "doubtful" not in answers[1].to_dict()  # not part of the JSON contract
+    for render in (lambda a: render_staff_answer("q", a, 10.0, "https://www.helmet.fi"),
+                   lambda a: render_widget_answer(a, language, "https://www.helmet.fi")):
+        sure, doubtful = (render(a) for a in answers)
+        assert unsure in doubtful and "verdict-doubtful" in doubtful
+        assert unsure not in sure and "verdict-doubtful" not in sure
 
 
 def test_verdict_words_examples():
