@@ -105,6 +105,20 @@ def test_summary_counts_not_covered_precision_and_recall():
     assert "95% interval" in text_report({"assistant": summary}, results)
 
 
+def test_the_report_counts_answers_marked_uncertain_and_how_many_of_them_are_wrong():
+    from assistant.compose import MAY_NOT_ANSWER
+
+    text = {DOC: "x" * 500}
+    unsure = lambda verdict, language: {**answer(verdict, ()), "answer": f"... {MAY_NOT_ANSWER[language]}"}
+    results = [
+        score_case(case(id="a", verdicts=("not_covered",), evidence=(), sections=()), unsure("yes", "en"), text),
+        score_case(case(id="b", verdicts=("yes",), evidence=(), sections=()), unsure("yes", "fi"), text),
+        score_case(case(id="c", verdicts=("yes",), evidence=(), sections=()), answer("yes", ()), text),
+    ]
+    line = next(l for l in text_report({"assistant": summarise(results)}, results).splitlines() if "uncertain" in l)
+    assert line.split()[2:7] == ["2", "of", "which", "1", "with"]
+
+
 def test_wilson_interval_narrows_with_more_cases():
     low, high = wilson_interval(90, 100)
     assert (round(low, 3), round(high, 3)) == (0.826, 0.945)

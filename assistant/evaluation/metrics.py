@@ -60,6 +60,13 @@ class CaseResult:
     seconds: float = 0.0
 
 
+def marked_uncertain(answer: Mapping) -> bool:
+    """Whether the answer says the description may not answer exactly what was asked (a doubtful answer)."""
+    from assistant.compose import MAY_NOT_ANSWER
+
+    return answer.get("verdict") != "not_covered" and any(s in answer.get("answer", "") for s in MAY_NOT_ANSWER.values())
+
+
 def score_case(case: GoldCase, answer: dict, documents: Mapping[str, str], seconds: float = 0.0) -> CaseResult:
     checks: list[Callable] = [verdict_correct, citation_precise, language_correct]
     (v_ok, v_why), (c_ok, c_why), (l_ok, l_why) = (check(case, answer) for check in checks)

@@ -6,7 +6,7 @@ import html
 from typing import Mapping
 
 from assistant.contract import VERDICTS
-from assistant.evaluation.metrics import CaseResult, Summary
+from assistant.evaluation.metrics import CaseResult, Summary, marked_uncertain
 
 HEADLINE = (
     ("verdict_accuracy", "verdict accuracy"),
@@ -40,6 +40,10 @@ def text_report(runs: Mapping[str, Summary], results: list[CaseResult], max_fail
         lines.append(f"{label:<{width}}" + "".join(f"{pct(getattr(runs[n], key)):>{col}}" for n in names)
                      + f"  {interval(main, key)}")
     lines.append(f"{'non-verbatim quotes':<{width}}" + "".join(f"{runs[n].non_verbatim_quotes:>{col}}" for n in names))
+    # How well the "may not answer exactly this" sentence picks out wrong answers: of those it marks, how many are.
+    uncertain = [r for r in results if marked_uncertain(r.answer)]
+    wrong = sum(not r.verdict_ok for r in uncertain)
+    lines.append(f"{'marked uncertain':<{width}}{len(uncertain):>{col}}  of which {wrong} with a wrong verdict ({names[0]})")
     for title, table in (("language", "by_language"), ("category", "by_category")):
         lines += ["", f"{'by ' + title:<{width}}{'n':>5}" + "".join(f"{n + ' verdict':>{len(n) + 10}}{n + ' cite':>{len(n) + 8}}" for n in names)]
         for group, row in getattr(main, table).items():
