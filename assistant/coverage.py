@@ -51,6 +51,22 @@ NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is k
 
 
 @dataclass(frozen=True)
+class Likeness:
+    """How like the known questions one question is: the coverage signals and, for explanations, the nearest."""
+
+    not_covered: float  # mean similarity of the closest known questions the description does not answer
+    covered: float  # ... of the closest it answers
+    nearest: str
+    nearest_not_covered: bool
+    nearest_similarity: float
+
+    def describe(self) -> str:
+        """In words: "'Can I bring my dog?' (not covered, 0.93)"."""
+        label = "not covered" if self.nearest_not_covered else "covered"
+        return f"'{self.nearest}' ({label}, {self.nearest_similarity:.2f})"
+
+
+@dataclass(frozen=True)
 class KnownQuestions:
     """Questions whose answer is known, covered or not, with e5's vectors of them.
 
@@ -75,20 +91,21 @@ class KnownQuestions:
         object.__setattr__(self, "vectors", vectors)
         object.__setattr__(self, "_labels", np.array(self.not_covered, dtype=bool))
 
-    def similarity(self, vector: np.ndarray, leave_out: str | None = None) -> tuple[float, float]:
-        """Mean similarity of the closest known questions not covered, and of the closest covered.
+    def likeness(self, vector: np.ndarray, leave_out: str | None = None) -> Likeness:
+        """How like the known questions `vector` is (one product with all of them).
         `leave_out`: a question whose own entry must not count (fitting on the known questions themselves)."""
         # einsum, not `@`: see UnitRanker._similarities on OpenBLAS threads.
         similarities = np.einsum("ij,j->i", self.vectors, np.asarray(vector, dtype=np.float32))
         if leave_out is not None:
             similarities[[i for i, q in enumerate(self.questions) if q == leave_out]] = -1.0
-        return self._closest(similarities[self._labels]), self._closest(similarities[~self._labels])
-
-    def nearest(self, vector: np.ndarray) -> tuple[str, bool, float]:
-        """The known question most like `vector`: its text, whether it is not covered, and the similarity."""
-        similarities = np.einsum("ij,j->i", self.vectors, np.asarray(vector, dtype=np.float32))
         best = int(similarities.argmax())
-        return self.questions[best], self.not_covered[best], float(similarities[best])
+        return Likeness(
+            not_covered=self._closest(similarities[self._labels]),
+            covered=self._closest(similarities[~self._labels]),
+            nearest=self.questions[best],
+            nearest_not_covered=self.not_covered[best],
+            nearest_similarity=float(similarities[best]),
+        )
 
     @staticmethod
     def _closest(similarities: np.ndarray) -> float:
@@ -118,11 +135,9 @@ class KnownQuestions:
             )
 
 
-def coverage_features(
-    retrieval: Retrieval, known: KnownQuestions | None = None, *, leave_out: str | None = None
-) -> dict[str, float]:
+def coverage_features(retrieval: Retrieval, likeness: Likeness | None = None) -> dict[str, float]:
     """The signals of one retrieval, by name. Runs the unknown-word probes (query embeddings) if any.
-    With `known`, also how like known questions it is (those signals are missing without them)."""
+    With its `likeness` to the known questions, also those signals (they are missing without it)."""
     top = retrieval.ranked[0]
     others = [e.dense for e in retrieval.ranked[1:]]
     support = [s for _, s in retrieval.unknown_word_support]
@@ -145,9 +160,8 @@ def coverage_features(
         "unknown_name": float(bool(retrieval.unknown_names)),
         "branch_name": float(retrieval.names_a_branch),
     }
-    if known is not None and retrieval.question_vector is not None:
-        similar = known.similarity(retrieval.question_vector, leave_out)
-        features.update(zip(KNOWN_QUESTION_FEATURES, similar))
+    if likeness is not None:
+        features.update(zip(KNOWN_QUESTION_FEATURES, (likeness.not_covered, likeness.covered)))
     return features
 
 
@@ -165,15 +179,11 @@ class CoverageModel:
     trained_on: str = ""
     known: KnownQuestions | None = None  # needed by the `KNOWN_QUESTION_FEATURES` signals
 
-    def features_of(self, retrieval: Retrieval) -> dict[str, float]:
-        return coverage_features(retrieval, self.known)
-
-    def nearest_known(self, retrieval: Retrieval) -> str | None:
-        """The known question most like this one, in words ("'Can I bring my dog?' (not covered, 0.93)")."""
+    def likeness_of(self, retrieval: Retrieval) -> Likeness | None:
+        """How like the known questions the retrieved question is; None without them (or without its vector)."""
         if self.known is None or retrieval.question_vector is None:
             return None
-        question, not_covered, similarity = self.known.nearest(retrieval.question_vector)
-        return f"'{question}' ({'not covered' if not_covered else 'covered'}, {similarity:.2f})"
+        return self.known.likeness(retrieval.question_vector)
 
     def not_covered_probability(self, features: Mapping[str, float]) -> float:
         z = self.bias + sum(w * c for w, c in zip(self.weights, self._standardised(features)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer_type import states_fact
-from assistant.coverage import CoverageModel
+from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.qualifiers import QUALIFIERS, stated_kinds
 from assistant.retrieval import Evidence, Retrieval
@@ -96,10 +96,10 @@ def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
 
 def _covered_by_model(retrieval: Retrieval, coverage: CoverageModel) -> tuple[bool, str, float]:
     """Covered or not, why, and the model's probability that it is not."""
-    features = coverage.features_of(retrieval)
+    likeness = coverage.likeness_of(retrieval)
+    features = coverage_features(retrieval, likeness)
     p = coverage.not_covered_probability(features)
-    nearest = coverage.nearest_known(retrieval)
-    like = f"; most like the known question {nearest}" if nearest else ""
+    like = f"; most like the known question {likeness.describe()}" if likeness else ""
     if p >= coverage.threshold:
         return False, f"probably not covered ({p:.2f}): " + "; ".join(coverage.reasons(features)) + like, p
     return True, f"covered (not-covered probability {p:.2f}){like}", p

@@ -78,9 +78,12 @@ def test_committed_model_uses_known_signals():
 def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_training_questions(real_assistant):
     """Signals change when retrieval changes; then the model must be fitted again
     (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
-    from assistant.evaluation.fit_coverage import dev_rows, load_training_questions, training_question_rows
-
-    from assistant.evaluation.fit_coverage import known_questions
+    from assistant.evaluation.fit_coverage import (
+        dev_rows,
+        known_questions,
+        load_training_questions,
+        training_question_rows,
+    )
 
     committed = CoverageModel.load(DEFAULT_MODEL_PATH)
     assert real_assistant.coverage == committed  # the e5 assistant uses it
@@ -156,13 +159,14 @@ def known_fixture() -> KnownQuestions:
 def test_known_questions_give_the_similarity_of_the_closest_of_each_kind_and_can_leave_one_out():
     known = known_fixture()
     near_dog = unit_vector(1, 0.1, 0)
-    not_covered, covered = known.similarity(near_dog)
+    likeness = known.likeness(near_dog)
+    not_covered, covered = likeness.not_covered, likeness.covered
     assert not_covered == pytest.approx((1.0 + float(unit_vector(1, 0, 0.2) @ near_dog)) / 2, abs=2e-3)
     assert covered < 0.2 < not_covered
     # Fitting on the known questions themselves: a question's own entry must not count.
-    alone, _ = known.similarity(near_dog, leave_out="Can I bring my dog?")
+    alone = known.likeness(near_dog, leave_out="Can I bring my dog?").not_covered
     assert alone < not_covered
-    assert known.nearest(near_dog)[:2] == ("Can I bring my dog?", True)
+    assert (likeness.nearest, likeness.nearest_not_covered) == ("Can I bring my dog?", True)
     with pytest.raises(ValueError, match="both"):
         KnownQuestions(("a", "b"), (True, True), np.eye(2))
     with pytest.raises(ValueError, match="number"):

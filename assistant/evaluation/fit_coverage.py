@@ -150,7 +150,10 @@ def _rows(
         retrieval = decided.whole_question or decided.retrieval
         if retrieval is None or not retrieval.ranked or not answerable(retrieval.ranked[0], retrieval)[0]:
             continue
-        rows.append(coverage_features(retrieval, known, leave_out=question if leave_own_out else None))
+        likeness = None
+        if known is not None and retrieval.question_vector is not None:
+            likeness = known.likeness(retrieval.question_vector, leave_out=question if leave_own_out else None)
+        rows.append(coverage_features(retrieval, likeness))
         labels.append(not_covered)
     return rows, labels
 

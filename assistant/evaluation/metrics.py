@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Mapping
 
+from assistant.compose import MAY_NOT_ANSWER
 from assistant.contract import VERDICTS
 from assistant.evaluation.gold import GoldCase
 
@@ -62,8 +63,6 @@ class CaseResult:
 
 def marked_uncertain(answer: Mapping) -> bool:
     """Whether the answer says the description may not answer exactly what was asked (a doubtful answer)."""
-    from assistant.compose import MAY_NOT_ANSWER
-
     return answer.get("verdict") != "not_covered" and any(s in answer.get("answer", "") for s in MAY_NOT_ANSWER.values())
 
 
