@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence, TextIO
 
 from assistant.config import Settings, enforce_offline
-from assistant.contract import Answer, InputError
+from assistant.contract import Answer, InputError, Turn
+from assistant.conversation import as_turns
 from assistant.verdict_words import verdict_headline
 
 EXIT_ERROR = 1
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question (or one per line with --jsonl)")
     ask.add_argument("question", nargs="?", help="the question; omit with --jsonl")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
-    ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, one per line; JSON lines out")
+    ask.add_argument("--jsonl", action="store_true", help='read questions from stdin, one per line (plain text, or {"question": ..., "history": [...]}); JSON lines out')
 
     sub.add_parser("chat", help="an interactive session; follow-up questions keep their context")
 
@@ -117,6 +118,26 @@ def _dump(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+def read_request_line(line: str) -> tuple[str, list[Turn]]:
+    """One `ask --jsonl` input line as (question, history): plain question text, or a JSON object shaped like
+    the API's request body, `{"question": ..., "history": [...]}`, so a follow-up can be batched with its turns.
+
+    A line starting with "{" is always read as JSON: a malformed request gets an error, not an answer to its text.
+    """
+    if not line.lstrip().startswith("{"):
+        return line, []
+    try:
+        request = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"the line starts with {{ but is not a JSON object: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(request, dict) or not isinstance(request.get("question"), str):
+        raise InputError('a JSON line needs a "question" string, e.g. {"question": "Myykö kirjasto kirjoja?"}')
+    history = request.get("history") or []
+    if not isinstance(history, list):
+        raise InputError('"history" must be a list of {"role": ..., "content": ...} turns, oldest first')
+    return request["question"], as_turns(history)
+
+
 def run_jsonl(assistant, stdin: TextIO, stdout: TextIO, workers: int | None = None) -> int:
     """One JSON object per input line, same order; a bad line gets an error object and the batch goes on.
 
@@ -129,11 +150,13 @@ def run_jsonl(assistant, stdin: TextIO, stdout: TextIO, workers: int | None = No
 
     def answer_line(raw: bytes) -> dict:
         try:
-            question = raw.decode("utf-8").rstrip("\r\n")
+            line = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             return {"question": raw.decode("utf-8", "replace").rstrip("\r\n"), "error": "the line is not valid UTF-8"}
+        question = line
         try:
-            return assistant.ask(question).to_dict()
+            question, history = read_request_line(line)
+            return assistant.ask(question, history).to_dict()
         except InputError as exc:
             return {"question": question, "error": str(exc)}
 

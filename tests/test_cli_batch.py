@@ -61,3 +61,41 @@ def test_an_unexpected_failure_stops_the_batch_and_is_raised_not_hung():
     lines = b"".join(f"Myykö kirjasto {i}?\n".encode() for i in range(3)) + b"explode\n" + "Myykö?\n".encode() * 50
     with pytest.raises(RuntimeError, match="simulated failure"):
         run_jsonl(FakeAssistant(), Stdin(io.BytesIO(lines)), io.StringIO(), workers=2)
+
+
+def test_a_json_line_carries_a_follow_up_with_its_turns_and_plain_lines_stay_plain():
+    lines = [
+        "Myykö kirjasto kirjoja?",
+        json.dumps({"question": "entä lapsille?",
+                    "history": [{"role": "user", "content": "Järjestääkö kirjasto maksuttomia tapahtumia?"},
+                                {"role": "assistant", "content": "Kyllä."}]}),
+        json.dumps({"question": "Myykö kirjasto kirjoja?"}),
+    ]
+    assistant, out = FakeAssistant(), io.StringIO()
+    assert run_jsonl(assistant, Stdin(io.BytesIO("\n".join(lines).encode() + b"\n")), out, workers=1) == 0
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [a["question"] for a in answers] == ["Myykö kirjasto kirjoja?", "entä lapsille?", "Myykö kirjasto kirjoja?"]
+    assert [a["verdict"] for a in answers] == ["no", "yes", "no"]  # "entä lapsille?" alone is not covered
+    follow_up = assistant.calls[1]
+    assert [(t.role, t.content) for t in follow_up.history] == [
+        ("user", "Järjestääkö kirjasto maksuttomia tapahtumia?"), ("assistant", "Kyllä.")]
+    assert assistant.calls[0].history == () and assistant.calls[2].history == ()
+
+
+@pytest.mark.parametrize("line,message", [
+    ("{bad", "not a JSON object"),
+    ('{"question": 3}', 'needs a "question" string'),
+    ('["Myykö kirjasto kirjoja?"]', None),  # not starting with "{": a plain question, answered as written
+    ('{"question": "x", "history": "earlier"}', '"history" must be a list'),
+    ('{"question": "x", "history": [{"role": "bot", "content": "hi"}]}', "role of 'user' or 'assistant'"),
+])
+def test_a_malformed_json_line_gets_an_error_and_the_batch_goes_on(line, message):
+    out = io.StringIO()
+    data = (line + "\nMyykö kirjasto kirjoja?\n").encode()
+    assert run_jsonl(FakeAssistant(), Stdin(io.BytesIO(data)), out, workers=2) == 0
+    first, second = (json.loads(text) for text in out.getvalue().splitlines())
+    if message is None:
+        assert "error" not in first and first["question"] == line
+    else:
+        assert set(first) == {"question", "error"} and message in first["error"]
+    assert second["verdict"] == "no"
