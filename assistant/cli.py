@@ -22,6 +22,7 @@ from assistant.verdict_words import verdict_headline
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
 
 
 class CLIError(Exception):
@@ -236,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("library-assistant: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head -3`): stop quietly, as other command-line tools do. Python would
+        # complain once more when it flushes stdout at exit, so stdout is pointed at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # the last line of defence: a message, never a traceback
         from assistant.corpus import CorpusError
         from assistant.index import IndexUnavailable

@@ -92,3 +92,20 @@ def test_module_and_console_script_are_the_same_command():
     help_text = cli.build_parser().format_help()
     for command in ("ask", "chat", "index", "eval", "serve", "feedback"):
         assert command in help_text
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(e5_index_dir):
+    """`library-assistant ask ... | head -1`: the closed pipe ends the command quietly, not with "Broken pipe"."""
+    env = dict(os.environ, LIBRARY_ASSISTANT_INDEX=str(e5_index_dir))
+    questions = "Myykö kirjasto kirjoja?\n" * 200
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "ask", "--jsonl"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdin.write(questions.encode())  # small enough for the pipe; 200 answers are not
+    process.stdin.close()
+    assert process.stdout.readline()
+    process.stdout.close()  # like `head -1` exiting after the first line
+    process.wait(timeout=120)
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.returncode == 141
+    assert b"Broken pipe" not in stderr and b"Traceback" not in stderr and b"Exception ignored" not in stderr
