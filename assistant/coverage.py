@@ -46,7 +46,7 @@ FEATURES: dict[str, str] = {
 }
 # Signals that need the known questions (`KnownQuestions`) besides the retrieval.
 KNOWN_QUESTION_FEATURES = ("similar_not_covered", "similar_covered")
-SIMILAR_QUESTIONS = 3  # how many of the most similar known questions of each kind are averaged
+SIMILAR_QUESTIONS = 10  # how many of the most similar known questions of each kind are averaged
 NO_UNKNOWN_WORD_SUPPORT = 0.0  # the support signals' value when every word is known (has_unknown_words says so)
 
 
