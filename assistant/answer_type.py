@@ -9,9 +9,14 @@ import re
 _AMOUNT_OR_TIME = re.compile(
     r"""
     \b(how\s+(much|many|long|often)|what\s+time|at\s+what\s+time|which\s+hours)\b
-    # a question that opens with "when" asks for a date or a time ("when will ... be ready"), unless a subject
-    # follows: "när jag ställer en fråga ..., svarar ...?" is a clause setting the scene
-    | ^\W*(when|milloin|när)\b(?!\s+(i|we|you|someone|people|my|our|jag|vi|man|du|ni|någon|min|mitt|vår)\b)
+    # a question that opens with "when" asks for a date or a time ("when will ... be ready"), unless it opens a
+    # clause setting the scene: "when there's a band at an event, is it hired?", "när jag ställer en fråga ...,
+    # svarar ...?". In English a time question puts a verb after "when"; in Swedish a scene clause has a
+    # subject there or ends in a comma before the main question ("när biblan har konsert, köper dom ...").
+    | ^\W*when\b(?=\s+(is|are|was|were|will|would|did|does|do|can|could|should|shall|has|have|had|may|might|must)\b)
+    | ^\W*when(\W*$|'s\b|s\b)  # "when?", "when's the next one?"
+    | ^\W*milloin\b
+    | ^\W*när\b(?!\s+(jag|vi|man|du|ni|någon|min|mitt|mina|vår|vårt|våra|en|ett|det|den|de|dom)\b)(?![^,?]*,\s*(?!och\b|and\b)\w)
     | \b(what|when|which)\b.*\bopening\s+hours\b | \bopening\s+hours\b.*\b(sundays?|saturdays?|holidays?|today|tomorrow)\b
     | \b(what\s+does\b.*\bcost|price\s+of|how\s+expensive)\b
     | \b(paljonko|(kuinka|miten)\s+(paljon|monta|kauan|usein|pitkä\w*)|montako|mihin\s+aikaan|moneltako|monelta)\b

@@ -184,6 +184,13 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("När öppnar Oodi?", True),
         ("Går det att komma in i biblioteket när personalen inte är på plats?", False),
         ("Can I get in when the staff have gone home?", False),
+        # "when" opening a clause that sets the scene for the real question
+        ("When there's a band at a library event, does the library hire it?", False),
+        ("when the library has a concert, does it buy the sound system in?", False),
+        ("När biblioteket har en konsert, köper ni in ljudtekniken?", False),
+        ("när biblan har författarkväll, köper dom in uppträdarna?", False),
+        ("when's the next author visit?", True),
+        ("När blir det gemensamma e-biblioteket färdigt?", True),
         # a day, a year, an age, a share: none is stated
         ("On which days is the digital help at the library?", True),
         ("Vilket år började projektet?", True),
