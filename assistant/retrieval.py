@@ -124,7 +124,9 @@ class UnitRanker:
                 unit_position[view.unit_id] = len(self.units)
                 self.units.append(corpus.unit(view.unit_id))
         self._view_unit = np.array([unit_position[v.unit_id] for v in index.views], dtype=np.int64)
-        self._offsets = np.array([_offset(u, weights) for u in self.units], dtype=np.float32)
+        self._offsets = np.array(
+            [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
+        )
         self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
         # Per qualifier and kind asked about: each unit's shift in the fused score, set back when it answers
         # otherwise, brought forward when it speaks of exactly the narrow kind asked about.
@@ -281,22 +283,6 @@ class UnitRanker:
             profile=self._profile(profile_views, profile_dense, int(top)),
             question_vector=profile_vector,
         )
-
-
-def _offset(unit: Unit, weights: RetrievalWeights) -> float:
-    if is_title(unit):
-        # The title says what the document is about, never what the library does: matched best by general
-        # questions ("so the library does everything by itself, right?"), it would hide the statement that
-        # answers them.
-        return _NEVER_FIRST
-    return weights.developing_offset if unit.modality is Modality.DEVELOPING else 0.0
-
-
-_NEVER_FIRST = -10.0  # below any fused score (similarities are at most 1)
-
-
-def is_title(unit: Unit) -> bool:
-    return unit.modality is Modality.CONTEXT and unit.section == "0"
 
 
 _WORD = re.compile(r"\w[\w-]*")

@@ -14,7 +14,7 @@ from assistant.answer_type import states_fact
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
 from assistant.qualifiers import QUALIFIERS, stated_kinds
-from assistant.retrieval import Evidence, Retrieval, is_title
+from assistant.retrieval import Evidence, Retrieval
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,7 +86,7 @@ def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
 
 
 def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
-    if is_title(top.unit):  # ranked last, so only in a document of nothing else
+    if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
         return False, "only the title matched"
     denies = top.unit.modality is Modality.DOES_NOT
     if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text, denies=denies):

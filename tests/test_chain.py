@@ -242,15 +242,3 @@ def test_a_follow_up_keeps_the_conversations_language_and_asks_for_a_time_on_its
     assert real_assistant.ask("online?", [{"role": "user", "content": "Får man hjälp med datorer på biblioteket?"}]).language == "sv"
     # "when" opens the follow-up, not the conversation read as one text
     assert real_assistant.ask("när blir det färdigt då?", e_library).verdict == "not_covered"
-
-
-def test_the_title_is_never_the_best_match(fake_assistant):
-    # The title says what the document is about, not what the library does: even a question in its own
-    # words is answered from the statements (or not at all), never from the title.
-    from assistant.retrieval import is_title
-
-    decided = fake_assistant.explain("Kirjastopalvelukokonaisuuden työnjakojen kuvaus?")
-    ranked = decided.retrieval.ranked
-    assert any(is_title(e.unit) for e in ranked)
-    assert not is_title(ranked[0].unit)
-    assert all(is_title(e.unit) for e in ranked[-2:])
