@@ -34,6 +34,20 @@ answers_otherwise = PRICE.answers_otherwise
     ("maksaako se?", "fi", PAID),  # "does it cost?"
     ("does it also pay for outside specialists sometimes?", "en", None),
     ("ilmaseks?", "fi", FREE),  # chat spelling of "ilmaiseksi"
+    # ... and so is paying someone: the library as the payer, or a payee named ("pay them", "maksaa niille").
+    ("do libraries actually pay musicians to play?", "en", None),
+    ("did they pay her as an outside expert?", "en", None),
+    ("is it some company they pay?", "en", None),
+    ("would the library ever pay a band to play?", "en", None),
+    ("entäs maksaa niille esiintymisestä?", "fi", None),
+    ("maksetaanko esiintyjille?", "fi", None),
+    ("brukar biblan betala för sånt?", "sv", None),
+    ("betalar dom föreläsarna?", "sv", None),
+    # A price to the asker stays one, whoever else is named.
+    ("Firmamme järjestää maksullisen seminaarin yksityishenkilöille", "fi", PAID),
+    ("Maksaako kirjaston digiopastus jotain?", "fi", PAID),
+    ("do I have to pay for the room?", "en", PAID),
+    ("måste vi betala för salen?", "sv", PAID),
 ])
 def test_a_text_says_free_paid_or_neither(text, language, expected):
     assert PRICE.of(text, language) == expected
