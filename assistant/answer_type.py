@@ -81,6 +81,18 @@ _ORGANISATION_NAME = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Who a particular person is (the director, a contact person): the description names organisations, no people.
+_PERSON = re.compile(
+    r"""
+    \b(who|what)('s|\s+is|\s+are|\s+was)\s+(the\s+)?(\w+\s+){0,3}?(director|head|chief|manager|boss|contact\s+person|
+        chair(man|person|woman)?|ceo|person\s+in\s+charge|person\s+responsible)\b
+    | \bname\s+of\s+the\s+(director|head|chief|manager|contact\s+person)\b
+    | \bkuka\s+(on|ois|olis|oli)\s+(\w+\s+){0,3}?\w*(johtaja|yhteyshenkilö|päällikkö|esimies|esihenkilö|vastuuhenkilö|
+        puheenjohtaja)\w*
+    | \bvem\s+(är|e|var)\s+(\w+\s+){0,3}?\w*(chef|direktör|kontaktperson|ordförande|föreståndare)\w*
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 # How to pay (cash, card, invoice): the description says which services are free or paid, never how one pays.
 _PAYMENT_METHOD = re.compile(
     r"""
@@ -146,6 +158,11 @@ def asks_for_organisation_name(question: str) -> bool:
     return bool(_ORGANISATION_NAME.search(question))
 
 
+def asks_for_person(question: str) -> bool:
+    """True for "who is the director / the contact person" questions in fi, sv or en."""
+    return bool(_PERSON.search(question))
+
+
 def states_name(text: str) -> bool:
     """A capitalised word after the first, not a place: a name ("Enter ry", "Celia-kirjasto")."""
     return any(not _PLACE.match(name) for name in _NAME_INSIDE.findall(text))
@@ -160,6 +177,7 @@ _UNSTATED_FACTS = (
     ("a way to apply or book", asks_for_procedure, states_procedure, True),
     ("a way to pay", asks_for_payment_method, states_payment_method, False),
     ("the name of a company, school or publisher", asks_for_organisation_name, states_name, True),
+    ("who a particular person is", asks_for_person, states_name, False),
 )
 
 

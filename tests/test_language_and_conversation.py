@@ -262,6 +262,14 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     ("När öppnar biblioteket?", "an amount or a time"),
     ("är det bibliotekets uppgift att alla ska ha samma chans oavsett hur mycket pengar man har?", None),
     ("Vad heter firman som biblioteket köper tekniken av?", "the name of a company, school or publisher"),
+    # Who a particular person is: the description names no people. Who is responsible for a task is answered.
+    ("Who is the director of Helsinki City Library?", "who a particular person is"),
+    ("Kuka on kaupunginkirjaston johtaja?", "who a particular person is"),
+    ("Vem är bibliotekdirektör i Helsingfors just nu?", "who a particular person is"),
+    ("who is the contact person for the national development task?", "who a particular person is"),
+    ("Who is responsible for legal deposit?", None),
+    ("vem är ansvarig för pliktexemplaren?", None),
+    ("Kuka on vastuussa vapaakappaleista?", None),
     # How one pays is not whether something is paid.
     ("kan man betala kontant på biblioteket", "a way to pay"),
     ("voiko kirjastossa maksaa kortilla?", "a way to pay"),
