@@ -104,6 +104,39 @@ _THE_LIBRARY = {"fi": "kirjasto", "sv": "biblioteket", "en": "the library"}
 _LIBRARY_NOUNS = re.compile(r"(kirjasto|lähikirjasto|bibliotek|library|branch)\w*$", re.IGNORECASE)
 
 
+# Swedish particle verbs whose particle turns the meaning: "hyra in" is to hire (performers, a crew), "hyra ut"
+# to let and "hyra in sig" to rent a room for oneself. Read by its stem alone, "Hyr biblioteket in teknisk
+# personal?" matched 2.4's "hyr ut lokaler till evenemangsarrangörer" best; hiring is buying the service (2.2).
+_HIRE_IN = re.compile(
+    r"\b(?P<verb>hyr|hyra|hyrs|hyrde|hyrdes|hyrt|hyrts)(?P<between>(?:\s+[^\W\d_]+){0,3}?)\s+in\b"
+    r"(?!\s+(?:mig|dig|sig|oss|er|mej|dej|sej)\b)",
+    re.IGNORECASE,
+)
+_HIRED_IN = re.compile(r"\binhyr(?P<ending>d|da|t|de|des)\b", re.IGNORECASE)
+_BUY_FORMS = {"hyr": "köper", "hyra": "köpa", "hyrs": "köps", "hyrde": "köpte", "hyrdes": "köptes", "hyrt": "köpt",
+              "hyrts": "köpts", "d": "köpt", "da": "köpta", "t": "köpt", "de": "köpta", "des": "köptes"}
+_REFLEXIVE = frozenset("mig dig sig oss er mej dej sej".split())
+
+
+def _as_typed(word: str, written: str) -> str:
+    return written.capitalize() if word[:1].isupper() else written
+
+
+def hiring_read(text: str, language: str) -> str:
+    """Swedish "hyra in" (hire) read as buying ("köpa"), which is what the description says of performers and
+    technical crews; other languages and texts without it unchanged."""
+    if language != "sv":
+        return text
+
+    def hire(m: re.Match) -> str:
+        if _REFLEXIVE & set(m.group("between").lower().split()):
+            return m.group()  # "hyra mig in": renting for oneself
+        return _as_typed(m.group("verb"), _BUY_FORMS[m.group("verb").lower()]) + m.group("between")
+
+    text = _HIRE_IN.sub(hire, text)
+    return _HIRED_IN.sub(lambda m: _as_typed(m.group(), _BUY_FORMS[m.group("ending").lower()]), text)
+
+
 # Voikko reads some verbs as names too ("ostaa" is also the place Osta): those readings do not count.
 _NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 

@@ -18,7 +18,7 @@ from assistant.answer_type import fact_asked_for
 from assistant.conversation import FollowUp, asks_if_with_others, read_follow_up, without_mode, without_referral
 from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
-from assistant.lexical import Analyzer, LexicalIndex
+from assistant.lexical import Analyzer, LexicalIndex, hiring_read
 from assistant.modality import Modality
 from assistant.qualifiers import QUALIFIERS, stated_kinds, without_qualifiers
 
@@ -207,6 +207,8 @@ class UnitRanker:
         makes the question match the document clearly better.
         """
         lex = self._lexical[language][0]
+        question = hiring_read(question, language)
+        context = hiring_read(context, language) if context else context
         all_unknown = lex.unknown_tokens(question)
         unknown_tokens = all_unknown[: self.weights.max_unknown_probes]
         # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads

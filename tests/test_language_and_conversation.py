@@ -205,6 +205,12 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("Is there a time limit on the customer computers?", True),
         ("Is the library open to everyone?", False),
         ("Onko kirjasto auki kaikille?", False),
+        # a rate or a wage
+        ("what does the library pay a sound technician per hour for events?", True),
+        ("Vad är timlönen för en ljudtekniker på biblioteket?", True),
+        ("Paljonko kirjasto maksaa esiintyjälle tuntipalkkaa?", True),
+        ("Does the library pay performers for its events?", False),
+        ("Betalar biblioteket artisterna?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):

@@ -107,6 +107,23 @@ def test_a_question_is_respelt_with_the_documents_words_before_its_meaning_is_re
     assert index.respelt("Can I park here?") == "Can I park here?"  # short and unknown: left as it is
 
 
+@pytest.mark.parametrize("language, question, meant", [
+    ("sv", "Hyr biblioteket in teknisk personal till sina evenemang?", "Köper biblioteket teknisk personal till sina evenemang?"),
+    ("sv", "e quizmastern nån ni hyr in utifrån?", "e quizmastern nån ni köper utifrån?"),
+    ("sv", "va han bibliotekarie eller inhyrd", "va han bibliotekarie eller köpt"),
+    ("sv", "Hyrs artisterna in?", "Köps artisterna?"),
+    # renting for oneself, letting, renting: not hiring
+    ("sv", "Kan jag hyra in mig i någon sal på biblioteket?", "Kan jag hyra in mig i någon sal på biblioteket?"),
+    ("sv", "Hyr biblioteket ut lokaler?", "Hyr biblioteket ut lokaler?"),
+    ("sv", "Kan man hyra en sal?", "Kan man hyra en sal?"),
+    ("fi", "Hyr in", "Hyr in"),  # only Swedish has the particle verb
+])
+def test_swedish_hiring_in_is_read_as_buying(language, question, meant):
+    from assistant.lexical import hiring_read
+
+    assert hiring_read(question, language) == meant
+
+
 def test_the_ranker_embeds_the_respelt_question(fake_settings):
     """The dense side sees the document's spelling; the lexical side already corrected typos on its own."""
     from assistant.chain import load_assistant
