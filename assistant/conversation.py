@@ -69,7 +69,16 @@ _MODE = re.compile(
     alone|itself|own|outsourc\w*|in-house|make|makes|made|produce|produces|produced|run|runs|provide|provides|
     by\W+themselves|
     ensam\w*|själv|själva|egen|eget|egna|hand|gör|producer\w*|sköt\w*|
-    yksin\w*|itse|itsekseen|oma|omaa|omana|omat|omia|omin|omalla|teke\w*|tekev\w*|tekis\w*|tuott\w*
+    yksin\w*|itse|itsekseen|oma|omaa|omana|omat|omia|omin|omalla|teke\w*|tekev\w*|tekis\w*|tuott\w*|
+    # ... by whom: its own staff or someone else ("e det bibliotekets egen personal eller nån annans tjänst?")
+    themselves|staff|employees?|else|else's|offer|offers|offered|service|services|
+    personal(en)?|anställd\w*|annans|andras|erbjud\w*|tjänst|tjänsten|
+    henkilökun\w*|työntekijö\w*|muun|toiminta|toimintaa|toimintana|palvelu|palvelua|palveluna|tarjoa\w*|
+    # ... and how established it is: a pilot or a real service, still going ("onks se jo vakiintunutta vai
+    # vasta kokeilua?"); the section of the topic's statement answers (3 is what is still being developed)
+    actual|real|pilot\w*|trials?|experiment\w*|established|permanent|ongoing|finished|only|
+    försök\w*|etablera\w*|permanent\w*|igång|riktig\w*|pågå\w*|färdig\w*|bara|
+    vakiintu\w*|kokeil\w*|pysyv\w*|käynnissä|kesken|valmi\w*|oikea\w*|vasta|pelkk\w*
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -38,6 +38,9 @@ class RetrievalWeights:
     # A question that only might continue the earlier turn does so when the earlier turn raises its best
     # dense match by at least this much; otherwise it is a new question.
     follow_up_gain: float = 0.05
+    # ... and one that asks only how something is provided ("is that an actual service?", "Does the library run
+    # pilots?") asks it of the earlier topic when that topic alone matches the document better than the question.
+    how_follow_up_gain: float = 0.0
     # A statement that answers the question otherwise than its words suggest, on a qualifier such as free or
     # paid (see qualifiers.py), is set back this much.
     qualifier_mismatch: float = -0.05
@@ -239,7 +242,8 @@ class UnitRanker:
             combined_dense = self._per_unit(combined_views)
             # A question with no words of its own ("kenen kanssa?", "with whom?") cannot stand alone.
             gain = combined_dense.max() - question_dense.max()
-            if not context_certain and not asks_how and asks_anything_else and gain < self.weights.follow_up_gain:
+            needed = self.weights.how_follow_up_gain if asks_how else self.weights.follow_up_gain
+            if not context_certain and asks_anything_else and gain < needed:
                 context = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a

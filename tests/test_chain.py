@@ -189,6 +189,14 @@ def test_a_follow_up_without_words_of_its_own_asks_about_the_earlier_topic(real_
         ("Does the library offer digital help for seniors?", "on its own?", "partnership", "Enter ry"),
         ("Järjestääkö kirjasto tapahtumia?", "yhdessä muiden kanssa?", "partnership", "Tapahtumatuotannossa"),
         ("Ylläpitääkö kirjasto kirjastojärjestelmää?", "yksinään?", "partnership", "kirjastojärjestelmää"),
+        # How established it is: its own words ("service", "pilot", "toimintaa") matched whatever they match.
+        ("Does the library do something with the sharing economy?", "is that a real service yet or only a pilot?",
+         "developing", "jakamistalouden"),
+        ("Kirjasto järjestää kai jotain jakamistalouteen liittyvää?", "onko se vakiintunutta toimintaa vai kokeilu?",
+         "developing", "jakamistalouden"),
+        # By whom: its own staff or someone else's.
+        ("my grandma needs help with her tablet, does the library help with that?",
+         "is that the library's own staff or someone else?", "partnership", "digineuvonnassa"),
     ],
 )
 def test_a_follow_up_asking_only_how_is_answered_from_the_earlier_topic(real_assistant, earlier, question, verdict, phrase):
@@ -219,6 +227,11 @@ def test_a_question_offering_alternatives_is_answered_for_the_first(real_assista
     [
         ("Var ligger biblioteket i Hertonäs?", "Ordnar biblioteket gratisevenemang?"),
         ("Ska biblioteket upprätthålla en mångsidig samling som förnyas?", "Har biblioteket symaskiner?"),
+        # Asking only how something is done reads the earlier topic in when that topic matches the description
+        # better than the question alone: these stand on their own.
+        ("Is there a cafe in the central library?", "Does the library run pilots?"),
+        ("Mihin aikaan kirjasto aukeaa?", "Tekeekö kirjasto yhteistyötä?"),
+        ("Hur många böcker får man låna?", "Har biblioteket egen personal?"),
     ],
 )
 def test_a_new_question_after_an_unrelated_turn_is_answered_on_its_own(real_assistant, earlier, question):

@@ -347,6 +347,10 @@ def test_asking_where_to_turn_is_not_a_topic(question, left):
     ("tekeekö se sen yksin vai muiden kanssa?", "se sen vai ?", True),
     ("entäs tekijänoikeusjärjestöjen?", "entäs tekijänoikeusjärjestöjen?", False),  # "tek-" is no verb here
     ("and do they buy them?", "and do they buy them?", False),  # buying may be the topic itself
+    ("is that like an actual service they offer?", "is that like an they ?", False),
+    ("onks se jo vakiintunutta vai vasta kokeilua?", "onks se jo vai ?", False),
+    ("e det bibliotekets egen personal eller nån annans tjänst?", "e det bibliotekets eller nån ?", False),
+    ("Vilka andra bibliotek samarbetar Helsingfors med?", "Vilka andra bibliotek Helsingfors med?", True),  # other libraries
 ])
 def test_asking_how_something_is_provided_is_not_a_topic(question, left, with_others):
     assert " ".join(without_mode(question).split()) == left
