@@ -36,6 +36,8 @@ REGRESSION_FLOORS = Floors(
 # The held-out part of the independent follow-up conversations (66 cases, 11 not covered: too few for the
 # not_covered rates to mean much, so they have no floor).
 CONVERSATIONS = DEFAULT_GOLD_SET.parent / "conversations.jsonl"
+# A third round, all dev, kept out of the file the coverage model is fitted on (see evals/README.md).
+CONVERSATIONS_ROUND3 = DEFAULT_GOLD_SET.parent / "conversations_round3.jsonl"
 CONVERSATION_FLOORS = Floors(
     verdict_accuracy=0.78,  # measured 0.803 (one case is 1.5 points)
     precise_citations=0.84,  # 0.855
@@ -157,9 +159,10 @@ def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(
     assert floor_failures(summary, floors) == []
 
 
-def test_the_conversations_are_valid_follow_ups(document):
-    cases = load_gold(CONVERSATIONS)
-    assert len(cases) >= 200 and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
+@pytest.mark.parametrize("path, at_least", [(CONVERSATIONS, 200), (CONVERSATIONS_ROUND3, 100)])
+def test_the_conversations_are_valid_follow_ups(document, path, at_least):
+    cases = load_gold(path)
+    assert len(cases) >= at_least and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
     for c in cases:
         for phrase in c.evidence:
             assert phrase in document.text, (c.id, phrase)
@@ -187,5 +190,6 @@ def test_no_conversation_restates_a_held_out_gold_test_case(real_assistant):
 
     embedder = real_assistant.ranker.embedder
     held_out = np.array([embedder.query_vector(as_text(c)) for c in load_gold(DEFAULT_GOLD_SET, "test")])
-    closest = [float((held_out @ np.asarray(embedder.query_vector(as_text(c)))).max()) for c in load_gold(CONVERSATIONS)]
+    conversations = load_gold(CONVERSATIONS) + load_gold(CONVERSATIONS_ROUND3)
+    closest = [float((held_out @ np.asarray(embedder.query_vector(as_text(c)))).max()) for c in conversations]
     assert max(closest) < 0.95
