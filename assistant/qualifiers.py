@@ -91,9 +91,10 @@ PRICE = Qualifier(
             "en": r"\b(free( of charge)?|no charge|without charge|at no cost|gratis)\b",
         }),
         (PAID, {
-            "fi": r"\b(\w*maksulli\w*|\w*maksu(a|n|t|ja|ihin|lla|ssa)?\b|maksa(a|vat|nko|ako|aako|nut)\b|pääsylip\w*|\w*lipu(llinen|llis)\w*)",
-            "sv": r"\b(avgiftsbelag\w*|avgiftspliktig\w*|\w*avgift\w*|betal\w*|kosta\w*|inträde\w*)",
-            "en": r"\b(paid|pay|pays|paying|cost|costs|fee|fees|ticketed|charges?|charged|charging|admission)\b",
+            "fi": r"\b(\w*maksulli\w*|\w*maksu(a|n|t|ja|ihin|lla|ssa)?\b|maksa(a|vat|nko|ako|aako|nut)\b|pääsylip\w*|\w*lipu(llinen|llis)\w*|"
+                  r"lippu(ja|a|t|jen)?\b|liput\b|lipun\b|lippuihin\b|lipunmyyn\w*)",
+            "sv": r"\b(avgiftsbelag\w*|avgiftspliktig\w*|\w*avgift\w*|betal\w*|kosta\w*|inträde\w*|\w*biljett\w*)",
+            "en": r"\b(paid|pay|pays|paying|cost|costs|fee|fees|ticketed|tickets?|charges?|charged|charging|admission)\b",
         }),
     ),
     narrow=PAID,
@@ -104,16 +105,20 @@ PRICE = Qualifier(
         "fi": r"\bkuka\b.{0,20}\b(maksaa|rahoittaa|kustantaa)\b"
               r"|\bmaksaako (kirjasto|kirjastot|kaupunki)\b|\b(kirjasto|kirjastot|kaupunki)( \w+)? maksa(a|vat|isi)\b"
               # ... and to whom: a payee in the allative ("maksaa niille", "maksetaanko esiintyjille")
-              r"|\bmaks(aa|aako|avat|avatko|etaan|etaanko|oi|oiko|aisi|aisiko)( \w+)? (?!kirjastolle|kaupungille)\w+lle\b",
+              r"|\bmaks(aa|aako|avat|avatko|etaan|etaanko|oi|oiko|aisi|aisiko)( \w+)? (?!kirjastolle|kaupungille)\w+lle\b"
+              r"|\b\w*(bussi|juna|ratikka|raitiovaunu|metro|matka|lento|laiva|pysäköinti)lip\w*",
         "sv": r"\bvem\b.{0,20}\b(betalar|finansierar|bekostar|står för)\b"
               r"|\bbetalar (biblioteke[nt]|bibb?l?an|staden|dom|de)\b"
               r"|\b(biblioteke[nt]|bibb?l?an|staden)( \w+)? betala\b"
-              r"|\bbetala (dem|dom|honom|henne|mig|mej|oss)\b",
+              r"|\bbetala (dem|dom|honom|henne|mig|mej|oss)\b"
+              r"|\b(buss|tåg|spårvagns|tunnelbane|rese|flyg|färje|parkerings)biljett\w*",
         "en": r"\bwho('s| is)?\b.{0,20}\b(pays?|paying|funds?|funding|finances?|financing)\b"
               r"|\b(does|do|did|will|would) (the )?(librar\w*|libary|libray|city|they|it)( \w+ly| also| ever| even)? pay\b"
               r"|\b(they|the librar\w*|libraries)( \w+ly| also| ever| even)? (pays?|paid)\b"
               # ... and whom: a person or an outsider paid ("pay them", "pay outside specialists")
-              r"|\bpa(y|ys|ying|id) (them|him|her|me|us|people|ppl|someone|somebody|anyone|anybody|outside|external)\b",
+              r"|\bpa(y|ys|ying|id) (them|him|her|me|us|people|ppl|someone|somebody|anyone|anybody|outside|external)\b"
+              # ... and travel tickets are a fare, not an entry fee
+              r"|\b(bus|tram|train|metro|travel|transport|flight|plane|ferry|parking)\s+tickets?\b",
     },
 )
 
@@ -149,3 +154,60 @@ def stated_kinds(text: str) -> Mapping[str, str | None]:
     """Per qualifier, the kind a statement of the (Finnish) description speaks of. The units are few and fixed,
     so the ranker and the verdict read each one's kinds once."""
     return MappingProxyType({qualifier.name: qualifier.of(text, "fi") for qualifier in QUALIFIERS})
+
+
+# Who would hold the paid event. 2.4 says the library does not organise paid events itself "vaan vuokraa tiloja
+# tapahtumajärjestäjille" (but rents spaces to event organisers). Asked by someone who would organise one
+# ("Voinko järjestää maksullisen tapahtuman kirjastossa?", "Can a company hold a paid seminar at the library?"),
+# the second half answers, with a yes; asked whether the library itself does ("Ordnar biblioteket avgiftsbelagda
+# evenemang?", "Om jag vill ordna en workshop, kan biblioteket stå som arrangör?"), the first, with a no.
+_LIBRARY_ORGANISES = {
+    "fi": r"\b(järjestä\w*|järkkä\w*|järkkää\w*|pitää|pitääkö|pitääks|myy\w*)\s+(\w+\s+)?(kirjasto|kirjastot|se|ne|itse|ite)\b"
+          r"|\b(kirjasto|kirjastot)\s+(\w+\s+)?(itse\s+|ite\s+)?(järjestä|järkkä|pitä|myy)\w*",
+    "sv": r"\b(ordnar|arrangerar|anordnar|håller|säljer)\s+(\w+\s+)?(biblioteke[nt]|bibb?l?an|ni|dom|de)\b"
+          r"|\b(biblioteke[nt]|bibb?l?an)\s+(\w+\s+)?(själv\s+)?(ordna|arrangera|anordna|hålla|sälja|stå\s+som\s+arrangör)\w*",
+    "en": r"\b(the\s+)?(library|libraries|they)\s+(\w+\s+)?(itself\s+)?(organi[sz]|arrang|hold|host|put\w*\s+on|run|sell)\w*",
+}
+_ORGANISE_VERBS = {
+    "fi": r"(järjestä\w*|järkkä\w*|järkät\w*|pitää|pitämään|pidä\w*|vuokra\w*|vara\w*)",
+    "sv": r"(ordna\w*|hålla|håller|arrangera\w*|anordna\w*|hyra|hyr|boka\w*|köra|ha)",
+    "en": r"(organi[sz]\w*|arrang\w*|hold|holding|host\w*|run|running|put\s+on|putting\s+on|throw\w*|rent\w*|hire|hiring|book|booking)",
+}
+# Someone other than the library would hold it: the asker ("voinko järjestää", "kan ja hyra", "we're planning
+# to hold"), anyone ("voiko kirjastossa järjestää", "får man ordna") or a group ("tanssikoulu haluis pitää").
+_OTHERS_ORGANISE = {
+    "fi": rf"\b(voinko|voisinko|voimmeko|voisimmeko|voinks|voiks|voiko|voisiko|voisko|saanko|saammeko|saako|saaks|"
+          rf"onnistuuko|mahdollista|halua\w*|haluis\w*|aion|aiomme|aikoo|suunnittel\w*)\b[^?.!]{{0,40}}\b{_ORGANISE_VERBS['fi']}\b"
+          r"|\b(järjestän|järjestämme|järkkään|järkätään|pidän|pidämme|vuokraan|vuokraamme)\b",
+    "sv": rf"\b(kan|får|skulle|kunde)\s+(jag|ja|vi|man|ni|någon|nån|mitt\s+\w+|vårt\s+\w+|vår\s+\w+|min\s+\w+|en\s+\w+|ett\s+\w+)"
+          rf"\s+(\w+\s+)?{_ORGANISE_VERBS['sv']}\b"
+          rf"|\b(jag|ja|vi)\s+(vill|ska|planerar|tänker)\s+(att\s+)?(\w+\s+)?{_ORGANISE_VERBS['sv']}\b"
+          rf"|\bgår\s+det\s+att\s+{_ORGANISE_VERBS['sv']}\b",
+    "en": rf"\b(can|could|may|might)\s+(i|we|one|someone|somebody|anyone|a\s+\w+|an\s+\w+|my\s+\w+|our\s+\w+)\s+(\w+\s+)?"
+          rf"{_ORGANISE_VERBS['en']}\b"
+          rf"|\b(i|we)('m|\s+am|'re|\s+are)?\s+(want|wanna|plan|planning|would\s+like|'d\s+like|hoping)\s+(to\s+)?(\w+\s+)?"
+          rf"{_ORGANISE_VERBS['en']}\b"
+          rf"|\b(i|we)('m|\s+am|'re|\s+are)\s+{_ORGANISE_VERBS['en']}\b"
+          rf"|\bis\s+it\s+possible\s+to\s+{_ORGANISE_VERBS['en']}\b",
+}
+_LIBRARY_ORGANISES_RE = {language: re.compile(p, re.I) for language, p in _LIBRARY_ORGANISES.items()}
+_OTHERS_ORGANISE_RE = {language: re.compile(p, re.I) for language, p in _OTHERS_ORGANISE.items()}
+_RENTS_SPACES = re.compile(r"\bvuokraa\b", re.I)
+
+
+def asks_as_organiser(question: str, language: str, earlier: str | None = None) -> bool:
+    """Whether the question asks about a paid event the asker (or someone else, not the library) would hold. A
+    follow-up that only adds the fee ("tarkoitin maksullista") has its organiser in the earlier turn."""
+    if PRICE.of(question, language) != PAID or language not in _OTHERS_ORGANISE_RE:
+        return False
+    for text in (question, earlier or ""):
+        if _LIBRARY_ORGANISES_RE[language].search(text):
+            return False
+        if _OTHERS_ORGANISE_RE[language].search(text):
+            return True
+    return False
+
+
+def rents_spaces(text: str, *, denies: bool) -> bool:
+    """Whether a statement of the (Finnish) description says the library rents out its spaces."""
+    return not denies and bool(_RENTS_SPACES.search(text))

@@ -20,7 +20,7 @@ from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex, hiring_read
 from assistant.modality import Modality
-from assistant.qualifiers import QUALIFIERS, stated_kinds, without_qualifiers
+from assistant.qualifiers import QUALIFIERS, asks_as_organiser, rents_spaces, stated_kinds, without_qualifiers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +52,10 @@ class RetrievalWeights:
     # A follow-up that asks only whether the earlier topic is done with others brings the topic's statements
     # made with partners forward this much, over one about the same topic the library does alone.
     with_others_match: float = 0.03
+    # A paid event the asker would hold ("Voinko järjestää maksullisen tapahtuman kirjastossa?") is answered by the
+    # statement that the library rents spaces to organisers, brought forward this much; the library's own "no"
+    # to paid events is set back as much.
+    organiser_match: float = 0.1
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -131,6 +135,20 @@ class UnitRanker:
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
         self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
+        # A paid event the asker would hold: the statement that the library rents spaces to organisers answers,
+        # the one that it does not hold paid events itself answers otherwise.
+        renting = [u for u in self.units if rents_spaces(u.text, denies=u.modality is Modality.DOES_NOT)]
+        self._organiser_shift = np.array(
+            [
+                (u in renting)
+                - any(  # the "no" in the same sentence: "ei itse järjestä maksullisia tapahtumia, vaan vuokraa ..."
+                    u.modality is Modality.DOES_NOT and (u.source, u.sentence_start) == (r.source, r.sentence_start)
+                    for r in renting
+                )
+                for u in self.units
+            ],
+            dtype=np.float32,
+        )
         # Per qualifier and kind asked about: each unit's shift in the fused score, set back when it answers
         # otherwise, brought forward when it speaks of exactly the narrow kind asked about.
         self._qualifier_shift: dict[str, dict[str | None, np.ndarray]] = {}
@@ -263,6 +281,8 @@ class UnitRanker:
         shift = sum(self._qualifier_shift[name][kind] for name, kind in asked)
         if context and asks_how and asks_if_with_others(question):
             shift = shift + self.weights.with_others_match * self._with_partners
+        if asks_as_organiser(question, language, context):
+            shift = shift + self.weights.organiser_match * self._organiser_shift
         fused = dense + self.weights.lexical * lexical + self._offsets + shift
         order = np.argsort(-fused, kind="stable")
         top = order[0]

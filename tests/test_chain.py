@@ -207,6 +207,27 @@ def test_a_follow_up_asking_only_how_is_answered_from_the_earlier_topic(real_ass
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, verdict, phrase",
+    [
+        # 2.4: the library "ei itse järjestä maksullisia tapahtumia, vaan vuokraa tiloja tapahtumajärjestäjille".
+        # Asked by an organiser, the paid-events "no" was cited as the answer.
+        (None, "Can I organise a paid event at the library?", "yes", "vuokraa tiloja"),
+        (None, "Voiko kirjastossa järjestää maksullisia tapahtumia?", "yes", "vuokraa tiloja"),
+        (None, "Får man ordna avgiftsbelagda evenemang på biblioteket?", "yes", "vuokraa tiloja"),
+        ("Voinko järjestää kirjastossa ilmaisen runoillan?", "tai siis tarkotin et siihen ois pääsymaksu, onnistuuko se?",
+         "yes", "vuokraa tiloja"),
+        (None, "Does the library organise paid events?", "no", "maksullisia tapahtumia"),
+        (None, "Ordnar biblioteket evenemang med biljetter?", "no", "maksullisia tapahtumia"),
+    ],
+)
+def test_a_paid_event_is_answered_for_whoever_would_hold_it(real_assistant, earlier, question, verdict, phrase):
+    answer = real_assistant.ask(question, [{"role": "user", "content": earlier}] if earlier else [])
+    assert answer.verdict == verdict
+    assert phrase in answer.citations[0].quote
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "question, verdict",
     [
         # "airport thrillers" and "i centrum" were words the description never uses, and the whole question

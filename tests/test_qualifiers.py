@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, without_qualifiers
+from assistant.qualifiers import DURATION, FREE, LONG_TERM, PAID, PRICE, asks_as_organiser, without_qualifiers
 
 answers_otherwise = PRICE.answers_otherwise
 
@@ -48,6 +48,13 @@ answers_otherwise = PRICE.answers_otherwise
     ("Maksaako kirjaston digiopastus jotain?", "fi", PAID),
     ("do I have to pay for the room?", "en", PAID),
     ("måste vi betala för salen?", "sv", PAID),
+    # A ticket is an entry fee; a fare is not.
+    ("Can we hold a concert with tickets in the library?", "en", PAID),
+    ("måste man köpa biljett dit?", "sv", PAID),
+    ("myyks ne niihin lippuja?", "fi", PAID),
+    ("mum keeps getting stuck buying bus tickets in the HSL app", "en", None),
+    ("hjälper ni till med att köpa tågbiljetter på nätet?", "sv", None),
+    ("osaako joku neuvoa bussilippujen ostamisessa?", "fi", None),
 ])
 def test_a_text_says_free_paid_or_neither(text, language, expected):
     assert PRICE.of(text, language) == expected
@@ -98,3 +105,30 @@ def test_a_no_for_the_paid_kind_answers_is_it_free_with_a_yes():
     assert not PRICE.denial_affirms(PAID, PAID, denies=True) and not PRICE.denial_affirms(None, PAID, denies=True)
     # Long-term use has no opposite kind that a denial would affirm.
     assert not DURATION.denial_affirms(None, LONG_TERM, denies=True)
+
+
+@pytest.mark.parametrize("question, language, earlier, expected", [
+    # someone other than the library would hold the paid event
+    ("Voinko järjestää maksullisen tapahtuman kirjastossa?", "fi", None, True),
+    ("Voiko kirjastossa järjestää maksullisia tapahtumia?", "fi", None, True),
+    ("tanssikoulu haluis pitää kevätnäytöksen jossa myydään liput, käykö kirjaston sali siihen", "fi", None, True),
+    ("Får man ordna avgiftsbelagda evenemang på biblioteket?", "sv", None, True),
+    ("vill köra en show me biljetter, kan ja hyra en sal på bibban", "sv", None, True),
+    ("Can a company hold a paid seminar at the library?", "en", None, True),
+    ("We're planning a paid workshop, can we rent a room?", "en", None, True),
+    # ... in a follow-up that only adds the fee, the earlier turn says who
+    ("tai siis tarkotin et siihen ois pääsymaksu, onnistuuko se?", "fi", "Voinko järjestää kirjastossa ilmaisen runoillan?", True),
+    ("förlåt, jag menade för mitt företag, med biljetter", "sv", "Kan jag ordna en gratis boklansering på biblioteket?", True),
+    # the library itself would
+    ("Järjestääkö kirjasto maksullisia tapahtumia?", "fi", None, False),
+    ("Ordnar biblioteket avgiftsbelagda evenemang?", "sv", None, False),
+    ("Om jag vill ordna en workshop med deltagaravgift, kan biblioteket stå som arrangör?", "sv", None, False),
+    ("Does the library organise paid events?", "en", None, False),
+    ("myyks ne niihin lippuja?", "fi", "Onks kirjastossa kirjailijavierailuja?", False),
+    # no event held, or nothing paid
+    ("måste jag betala om jag vill läsa e-tidningar via biblioteket", "sv", None, False),
+    ("Can I hold a free poetry reading at the library?", "en", None, False),
+    ("Do I have to pay for events?", "en", None, False),
+])
+def test_a_paid_event_someone_other_than_the_library_would_hold(question, language, earlier, expected):
+    assert asks_as_organiser(question, language, earlier) is expected
