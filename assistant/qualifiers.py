@@ -131,7 +131,7 @@ DURATION = Qualifier(
             "fi": r"\b(pitkäaikai\w*|pitkäksi aikaa|pysyvästi|vakituise\w*|vuode(ksi|n ajaksi)|vuosiksi|"
                   r"koko (vuode|lukukaude|kaude|syksy|kevää)\w*|(moneksi|useaksi) kuukaudeksi|kuukausiksi)",
             "sv": r"\b(långvarig\w*|långsiktig\w*|långtids\w*|(i|under|för) (flera|fler|många) år|(för|under) ett helt år|(en )?längre tid|lång tid|permanent\w*|stadigvarande|"
-                  r"(för|under) (ett|hela) år\w*|hela (terminen|hösten|våren|säsongen)|flera månader)",
+                  r"(för|under) (ett|hela) år\w*|hela (året|terminen|hösten|våren|säsongen)|flera månader)",
             "en": r"\b(long[- ]term|longer[- ]term|permanent(ly)?|for (a|an entire|the entire|the whole) "
                   r"(year|semester|term|season)|whole (year|semester|term)|for (several|many) (months|years)|for (months|years))\b",
         }),

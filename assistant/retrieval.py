@@ -263,6 +263,7 @@ class UnitRanker:
             needed = self.weights.how_follow_up_gain if asks_how else self.weights.follow_up_gain
             if not context_certain and asks_anything_else and gain < needed:
                 context = None
+        own_words = None
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
             # qualifier ("what about for the whole year?", "entä maksullisia?"), asks about the earlier turn's
@@ -277,7 +278,12 @@ class UnitRanker:
             ctx_lexical, ctx_words, ctx_unknown = self._lexical_scores(follow_up.text, language)
             lexical = (1 - lw) * lexical + lw * ctx_lexical
             content_words, unknown = ctx_words, ctx_unknown
-        asked = tuple((q.name, q.of(question, language)) for q in QUALIFIERS)
+        # A follow-up with no words of its own ("så det blir nej alltså?") asks about the earlier question as it
+        # was put, qualifier and all ("... hela året?"); one with words of its own sets its own.
+        asks_only_back = bool(context) and not own_words and not asks_how
+        asked = tuple(
+            (q.name, q.of(question, language) or (q.of(context, language) if asks_only_back else None)) for q in QUALIFIERS
+        )
         shift = sum(self._qualifier_shift[name][kind] for name, kind in asked)
         if context and asks_how and asks_if_with_others(question):
             shift = shift + self.weights.with_others_match * self._with_partners

@@ -228,6 +228,21 @@ def test_a_paid_event_is_answered_for_whoever_would_hold_it(real_assistant, earl
 
 @pytest.mark.model
 @pytest.mark.parametrize(
+    "earlier, question, verdict",
+    [
+        # A confirmation asks about the earlier question as put: "hela året" still picks the long-term "no".
+        ("Kan vår kör få hyra ett rum på biblioteket varje tisdag hela året?", "så det blir nej alltså?", "no"),
+        ("Can our choir rent a room at the library every week for the whole year?", "so that's a no?", "no"),
+        # ... while a follow-up with a qualifier of its own sets its own
+        ("Can we rent a room at the library for the whole year?", "and just for one evening?", "yes"),
+    ],
+)
+def test_a_confirmation_keeps_the_earlier_questions_qualifier(real_assistant, earlier, question, verdict):
+    assert real_assistant.ask(question, [{"role": "user", "content": earlier}]).verdict == verdict
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
     "question, verdict",
     [
         # "airport thrillers" and "i centrum" were words the description never uses, and the whole question

@@ -74,6 +74,7 @@ def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies
     ("Kirjasto ei varaa tai vuokraa tilojaan asiakkaille pitkäaikaiseen käyttöön.", "fi", LONG_TERM),
     ("Voiko yhdistys vuokrata huoneen koko syksyksi?", "fi", LONG_TERM),
     ("kan vi hyra ett rum under hela terminen?", "sv", LONG_TERM),
+    ("Kan vår kör få hyra ett rum varje tisdag hela året?", "sv", LONG_TERM),
     ("Och för ett helt år?", "sv", LONG_TERM),
     ("hyr biblioteket ut lokaler för långtidsbruk", "sv", LONG_TERM),
     ("Can I rent a study room for the whole semester?", "en", LONG_TERM),
