@@ -137,6 +137,15 @@ DURATION = Qualifier(
         }),
     ),
     narrow=LONG_TERM,
+    # Keeping a collection for good is preservation (2.4: the National Library's task), not long use of a room.
+    not_asking={
+        "fi": r"\b(pitkäaikai\w*|pysyvä\w*|pysyvästi)\s+(\w+\s+)?(säilyt\w*|säilö\w*|arkistoi\w*|talle\w*)"
+              r"|\bpitkäaikaissäilyt\w*|\b(säilyt\w*|säilö\w*|arkistoi\w*)\s+(\w+\s+){0,3}(pysyvästi|pitkäaikaisesti|ikuisesti)",
+        "sv": r"\b(långvarig\w*|långsiktig\w*|permanent\w*)\s+(\w+\s+)?(bevar\w*|förvar\w*|arkiver\w*|lagr\w*)"
+              r"|\blångtidsbevar\w*|\b(bevara\w*|förvara\w*|arkivera\w*|spara\w*)\s+(\w+\s+){0,3}(permanent\w*|för\s+alltid)",
+        "en": r"\b(long[- ]term|permanent(ly)?)\s+(\w+\s+)?(preserv\w*|stor\w*|keep\w*|archiv\w*|retention)"
+              r"|\b(preserv\w*|stor\w*|keep\w*|kept|archiv\w*)\s+(\w+\s+){0,4}(permanently|forever|long[- ]term)",
+    },
 )
 
 QUALIFIERS: tuple[Qualifier, ...] = (PRICE, DURATION)

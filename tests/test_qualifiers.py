@@ -75,6 +75,10 @@ def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies
     ("Voiko yhdistys vuokrata huoneen koko syksyksi?", "fi", LONG_TERM),
     ("kan vi hyra ett rum under hela terminen?", "sv", LONG_TERM),
     ("Kan vår kör få hyra ett rum varje tisdag hela året?", "sv", LONG_TERM),
+    # keeping a collection for good is preservation, not long use of a room
+    ("Hoitaako kirjasto aineistojen pitkäaikaisen säilyttämisen?", "fi", None),
+    ("Does the library store its collections permanently?", "en", None),
+    ("bevarar dom allt permanent också?", "sv", None),
     ("Och för ett helt år?", "sv", LONG_TERM),
     ("hyr biblioteket ut lokaler för långtidsbruk", "sv", LONG_TERM),
     ("Can I rent a study room for the whole semester?", "en", LONG_TERM),
