@@ -9,6 +9,7 @@ from __future__ import annotations
 from assistant.aligned import Alignment
 from assistant.contract import Answer, Citation
 from assistant.corpus import Corpus, Unit
+from assistant.qualifiers import rents_spaces
 from assistant.verdict import Decision
 
 LEADS: dict[str, dict[str, str]] = {
@@ -51,6 +52,15 @@ AFFIRMED_BY_DENIAL = {
         "sv": "Ja, avgiftsfritt: biblioteket erbjuder det inte mot avgift.",
         "en": "Yes, free of charge: the library does not offer it as a paid service.",
     },
+}
+
+# A yes from the statement that the library rents its spaces to event organisers: "Yes, the library does this
+# itself", followed by "The City Library does not itself organise paid events. Instead, it rents spaces to event
+# organisers.", read as a contradiction to "Can I organise a paid event at the library?".
+RENTS_TO_ORGANISERS = {
+    "fi": "Kyllä: kirjasto vuokraa tiloja tapahtumien järjestäjille.",
+    "sv": "Ja: biblioteket hyr ut lokaler till dem som ordnar evenemang.",
+    "en": "Yes: the library rents its spaces to event organisers.",
 }
 
 SAYS = {"fi": "Kuvauksen mukaan: {text}", "sv": "Enligt beskrivningen: {text}", "en": "The description says: {text}"}
@@ -97,6 +107,8 @@ class AnswerWriter:
     def write(self, question: str, language: str, decision: Decision) -> Answer:
         verdict = decision.verdict
         lead = AFFIRMED_BY_DENIAL[decision.affirms] if decision.affirms else LEADS[verdict]
+        if verdict == "yes" and not decision.affirms and rents_spaces(decision.evidence[0].unit.text, denies=False):
+            lead = RENTS_TO_ORGANISERS
         parts = [lead[language]]
         referral = None
         if verdict == "not_covered":

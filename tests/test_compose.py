@@ -99,3 +99,17 @@ def test_a_doubtful_answer_says_the_description_may_not_answer_exactly_this_and_
     # Who does it instead stays the referral: it points onward already.
     denied = writer.write("q", language, Decision("no", (evidence(corpus, "2.4-4"),), 0.9, "test", doubtful=True))
     assert denied.referral.startswith(INSTEAD[language].split("{")[0])
+
+
+@pytest.mark.parametrize("language, lead", [
+    ("fi", "Kyllä: kirjasto vuokraa tiloja"), ("sv", "Ja: biblioteket hyr ut lokaler"), ("en", "Yes: the library rents its spaces"),
+])
+def test_a_yes_from_renting_spaces_to_organisers_says_so_rather_than_that_the_library_does_it_itself(
+    corpus, writer, language, lead
+):
+    # "Can I organise a paid event at the library?" -> 2.4-6b "vaan vuokraa tiloja tapahtumajärjestäjille", whose
+    # sentence begins "the library does not itself organise paid events": "does this itself" read as a contradiction.
+    decision = Decision("yes", (evidence(corpus, "2.4-6b"), evidence(corpus, "2.4-6a")), 0.9, "test")
+    answer = writer.write("q", language, decision)
+    assert answer.answer.startswith(lead)
+    assert "itself" not in answer.answer.split(".")[0] and "itse." not in answer.answer.split(":")[0]
