@@ -32,9 +32,10 @@ _AMOUNT_OR_TIME = re.compile(
     | \b(how\s+old|what\s+age|at\s+what\s+age|how\s+(fast|quickly|soon)|what\s+(percentage|share|proportion))\b
     | \b(hur\s+(gammal|gamla|snabbt|fort|snart|stor\s+(del|andel|summa))|vid\s+vilken\s+ålder|i\s+procent)\b
     | \b((kuinka|miten)\s+(vanha\w*|nopea\w*|pian|suuri|iso)|minkä\s+ikäi\w*|monenko\s+vuoden|prosent\w*)\b
-    # a rate or a wage ("what does the library pay a sound technician per hour")
-    | \b(per|an)\s+hour\b | \bhourly\b | \b(salary|salaries|wages?)\b
-    | \bper\s+timme\b | \bi\s+timmen\b | \btim(lön|pris|arvode|taxa)\w* | \b(månads)?lön(en|er|erna)?\b
+    # a rate ("what does the library pay a sound technician per hour"); not "a salary", which may ask whether
+    # the library pays at all ("Betalar biblioteket lön till artisterna?")
+    | \b(per|an)\s+hour\b | \bhourly\b
+    | \bper\s+timme\b | \bi\s+timmen\b | \btim(lön|pris|arvode|taxa)\w*
     | \btunti(palk|hin|veloit|taksa)\w* | \b(tunnilta|tunnissa|tuntipalkka\w*)\b
     | \bmaximum\s+number\b | \b(time|age)\s+limit | \b(tidsgräns|åldersgräns|aikaraja|ikäraja)\w*
     # open on a given day: the description says only that the hours are long

@@ -211,6 +211,8 @@ def test_history_accepts_chat_messages_and_rejects_malformed_ones():
         ("Paljonko kirjasto maksaa esiintyjälle tuntipalkkaa?", True),
         ("Does the library pay performers for its events?", False),
         ("Betalar biblioteket artisterna?", False),
+        ("Betalar biblioteket lön till artisterna?", False),  # whether it pays, not how much
+        ("Does the library pay salaries to performers?", False),
     ],
 )
 def test_amount_or_time_questions(question, expected):

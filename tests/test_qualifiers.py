@@ -115,6 +115,7 @@ def test_a_no_for_the_paid_kind_answers_is_it_free_with_a_yes():
 @pytest.mark.parametrize("question, language, earlier, expected", [
     # someone other than the library would hold the paid event
     ("Voinko järjestää maksullisen tapahtuman kirjastossa?", "fi", None, True),
+    ("Voinko järjestää itse maksullisen tapahtuman kirjastossa?", "fi", None, True),
     ("Voiko kirjastossa järjestää maksullisia tapahtumia?", "fi", None, True),
     ("tanssikoulu haluis pitää kevätnäytöksen jossa myydään liput, käykö kirjaston sali siihen", "fi", None, True),
     ("Får man ordna avgiftsbelagda evenemang på biblioteket?", "sv", None, True),
