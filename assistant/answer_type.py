@@ -36,7 +36,7 @@ _AMOUNT_OR_TIME = re.compile(
     # the library pays at all ("Betalar biblioteket lön till artisterna?")
     | \b(per|an)\s+hour\b | \bhourly\b
     | \bper\s+timme\b | \bi\s+timmen\b | \btim(lön|pris|arvode|taxa)\w*
-    | \btunti(palk|hin|veloit|taksa)\w* | \b(tunnilta|tunnissa|tuntipalkka\w*)\b
+    | \btunti(palk|hin|veloit|taksa)\w* | \b(tunnilta|tunnissa)\b
     | \bmaximum\s+number\b | \b(time|age)\s+limit | \b(tidsgräns|åldersgräns|aikaraja|ikäraja)\w*
     # open on a given day: the description says only that the hours are long
     | \bopen\b[^?.!]*\b(sundays?|saturdays?|holidays?|christmas|easter|midsummer|new\s+year'?s?)\b

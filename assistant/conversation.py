@@ -76,7 +76,7 @@ _MODE = re.compile(
     henkilökun\w*|työntekijö\w*|muun|toiminta|toimintaa|toimintana|palvelu|palvelua|palveluna|tarjoa\w*|
     # ... and how established it is: a pilot or a real service, still going ("onks se jo vakiintunutta vai
     # vasta kokeilua?"); the section of the topic's statement answers (3 is what is still being developed)
-    actual|real|pilot\w*|trials?|experiment\w*|established|permanent|ongoing|finished|only|
+    actual|real|pilot\w*|trials?|experiment\w*|established|ongoing|finished|only|
     försök\w*|etablera\w*|permanent\w*|igång|riktig\w*|pågå\w*|färdig\w*|bara|
     vakiintu\w*|kokeil\w*|pysyv\w*|käynnissä|kesken|valmi\w*|oikea\w*|vasta|pelkk\w*
     )\b""",

@@ -172,7 +172,7 @@ def stated_kinds(text: str) -> Mapping[str, str | None]:
 # evenemang?", "Om jag vill ordna en workshop, kan biblioteket stå som arrangör?"), the first, with a no.
 _LIBRARY_ORGANISES = {
     # ("itse" after the verb is the asker's own doing: "Voinko järjestää itse maksullisen tapahtuman?")
-    "fi": r"\b(järjestä\w*|järkkä\w*|järkkää\w*|pitää|pitääkö|pitääks|myy\w*)\s+(\w+\s+)?(kirjasto|kirjastot|se|ne)\b"
+    "fi": r"\b(järjestä\w*|järkkä\w*|pitää|pitääkö|pitääks|myy\w*)\s+(\w+\s+)?(kirjasto|kirjastot|se|ne)\b"
           r"|\b(kirjasto|kirjastot)\s+(\w+\s+)?(itse\s+|ite\s+)?(järjestä|järkkä|pitä|myy)\w*",
     "sv": r"\b(ordnar|arrangerar|anordnar|håller|säljer)\s+(\w+\s+)?(biblioteke[nt]|bibb?l?an|ni|dom|de)\b"
           r"|\b(biblioteke[nt]|bibb?l?an)\s+(\w+\s+)?(själv\s+)?(ordna|arrangera|anordna|hålla|sälja|stå\s+som\s+arrangör)\w*",

@@ -137,15 +137,13 @@ class UnitRanker:
         self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
         # A paid event the asker would hold: the statement that the library rents spaces to organisers answers,
         # the one that it does not hold paid events itself answers otherwise.
-        renting = [u for u in self.units if rents_spaces(u.text, denies=u.modality is Modality.DOES_NOT)]
+        rents = [rents_spaces(u.text, denies=u.modality is Modality.DOES_NOT) for u in self.units]
+        renting_sentences = {(u.source, u.sentence_start) for u, r in zip(self.units, rents) if r}
         self._organiser_shift = np.array(
             [
-                (u in renting)
-                - any(  # the "no" in the same sentence: "ei itse järjestä maksullisia tapahtumia, vaan vuokraa ..."
-                    u.modality is Modality.DOES_NOT and (u.source, u.sentence_start) == (r.source, r.sentence_start)
-                    for r in renting
-                )
-                for u in self.units
+                # minus the "no" in the same sentence: "ei itse järjestä maksullisia tapahtumia, vaan vuokraa ..."
+                r - (u.modality is Modality.DOES_NOT and (u.source, u.sentence_start) in renting_sentences)
+                for u, r in zip(self.units, rents)
             ],
             dtype=np.float32,
         )
