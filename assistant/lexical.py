@@ -116,6 +116,14 @@ _HIRED_IN = re.compile(r"\binhyr(?P<ending>d|da|t|de|des)\b", re.IGNORECASE)
 _BUY_FORMS = {"hyr": "köper", "hyra": "köpa", "hyrs": "köps", "hyrde": "köpte", "hyrdes": "köptes", "hyrt": "köpt",
               "hyrts": "köpts", "d": "köpt", "da": "köpta", "t": "köpt", "de": "köpta", "des": "köptes"}
 _REFLEXIVE = frozenset("mig dig sig oss er mej dej sej".split())
+# English "hire" is renting a room when the asker hires ("can I hire a hall?") and letting with "out", but
+# employing when the library hires ("does the library hire musicians?"): bought in, 2.2, not 2.4's renting.
+_LIBRARY_HIRES = re.compile(
+    r"\b(?P<subject>librar(?:y|ies)|city|it|they)(?P<between>(?:\s+(?:\w+ly|ever|also|even|ever\s+actually))?\s+)"
+    r"(?P<verb>hire|hires|hired|hiring)\b(?!\s+(?:out|new|more|staff|employees|workers|librarians|people)\b)",
+    re.IGNORECASE,
+)
+_BUY_FORMS_EN = {"hire": "buy", "hires": "buys", "hired": "bought", "hiring": "buying"}
 
 
 def _as_typed(word: str, written: str) -> str:
@@ -123,8 +131,13 @@ def _as_typed(word: str, written: str) -> str:
 
 
 def hiring_read(text: str, language: str) -> str:
-    """Swedish "hyra in" (hire) read as buying ("köpa"), which is what the description says of performers and
-    technical crews; other languages and texts without it unchanged."""
+    """Swedish "hyra in" (hire) and English "the library hires" read as buying ("köpa", "buy"), which is what
+    the description says of performers and technical crews; other texts unchanged."""
+    if language == "en":
+        return _LIBRARY_HIRES.sub(
+            lambda m: m.group("subject") + m.group("between") + _as_typed(m.group("verb"), _BUY_FORMS_EN[m.group("verb").lower()]),
+            text,
+        )
     if language != "sv":
         return text
 

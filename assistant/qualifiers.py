@@ -106,19 +106,25 @@ PRICE = Qualifier(
               r"|\bmaksaako (kirjasto|kirjastot|kaupunki)\b|\b(kirjasto|kirjastot|kaupunki)( \w+)? maksa(a|vat|isi)\b"
               # ... and to whom: a payee in the allative ("maksaa niille", "maksetaanko esiintyjille")
               r"|\bmaks(aa|aako|avat|avatko|etaan|etaanko|oi|oiko|aisi|aisiko)( \w+)? (?!kirjastolle|kaupungille)\w+lle\b"
-              r"|\b\w*(bussi|juna|ratikka|raitiovaunu|metro|matka|lento|laiva|pysäköinti)lip\w*",
+              r"|\b\w*(bussi|juna|ratikka|raitiovaunu|metro|matka|lento|laiva|pysäköinti)lip\w*"
+              # ... and whom the library engages: performers it books or buys are paid by it, not by the asker
+              r"|\b(palkkaa\w*|palkkais\w*|tilaa\w*|tilais\w*|osta\w*|hankki\w*)\s+(\w+\s+)?(kirjasto|kirjastot|se|ne)\b[^.?!]*"
+              r"|\b(kirjasto|kirjastot)\s+(\w+\s+){0,2}(palkkaa|palkkais|palkkas|tilaa|tilais|osta|hankki)\w*[^.?!]*",
         "sv": r"\bvem\b.{0,20}\b(betalar|finansierar|bekostar|står för)\b"
               r"|\bbetalar (biblioteke[nt]|bibb?l?an|staden|dom|de)\b"
-              r"|\b(biblioteke[nt]|bibb?l?an|staden)( \w+)? betala\b"
+              r"|\b(biblioteke[nt]|bibb?l?an|staden)( \w+)? betala(r|de)?\b"
               r"|\bbetala (dem|dom|honom|henne|mig|mej|oss)\b"
-              r"|\b(buss|tåg|spårvagns|tunnelbane|rese|flyg|färje|parkerings)biljett\w*",
+              r"|\b(buss|tåg|spårvagns|tunnelbane|rese|flyg|färje|parkerings)biljett\w*"
+              r"|\b(anlitar|bokar|köper|engagerar)\s+(\w+\s+)?(biblioteke[nt]|bibb?l?an|ni|dom|de)\b[^.?!]*"
+              r"|\b(biblioteke[nt]|bibb?l?an|ni)\s+(\w+\s+){0,2}(anlita|boka|köp\w*\s+in\b|engagera)\w*[^.?!]*",
         "en": r"\bwho('s| is)?\b.{0,20}\b(pays?|paying|funds?|funding|finances?|financing)\b"
-              r"|\b(does|do|did|will|would) (the )?(librar\w*|libary|libray|city|they|it)( \w+ly| also| ever| even)? pay\b"
+              r"|\b(does|do|did|will|would) (the )?(librar\w*|libary|libray|city|they|it)( \w+ly| also| ever| even| \w+ and)? pay\b"
               r"|\b(they|the librar\w*|libraries)( \w+ly| also| ever| even)? (pays?|paid)\b"
               # ... and whom: a person or an outsider paid ("pay them", "pay outside specialists")
               r"|\bpa(y|ys|ying|id) (them|him|her|me|us|people|ppl|someone|somebody|anyone|anybody|outside|external)\b"
               # ... and travel tickets are a fare, not an entry fee
-              r"|\b(bus|tram|train|metro|travel|transport|flight|plane|ferry|parking)\s+tickets?\b",
+              r"|\b(bus|tram|train|metro|travel|transport|flight|plane|ferry|parking)\s+tickets?\b"
+              r"|\b(librar(y|ies)|they|city)\s+(\w+\s+){0,2}(book|books|booked|booking|buy|buys|bought|engage[sd]?|bring\s+in|brings\s+in|brought\s+in)\b[^.?!]*",
     },
 )
 

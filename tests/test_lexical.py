@@ -117,8 +117,15 @@ def test_a_question_is_respelt_with_the_documents_words_before_its_meaning_is_re
     ("sv", "Hyr biblioteket ut lokaler?", "Hyr biblioteket ut lokaler?"),
     ("sv", "Kan man hyra en sal?", "Kan man hyra en sal?"),
     ("fi", "Hyr in", "Hyr in"),  # only Swedish has the particle verb
+    # English: the library hiring someone is buying the service; the asker hiring a room, or hiring out, is not.
+    ("en", "Does the library hire musicians?", "Does the library buy musicians?"),
+    ("en", "do they ever hire DJs", "do they ever buy DJs"),
+    ("en", "Has the library hired a sound crew?", "Has the library bought a sound crew?"),
+    ("en", "Can I hire a room at the library?", "Can I hire a room at the library?"),
+    ("en", "does the library hire out rooms?", "does the library hire out rooms?"),
+    ("en", "Is the library hiring staff?", "Is the library hiring staff?"),  # employing: not a bought service
 ])
-def test_swedish_hiring_in_is_read_as_buying(language, question, meant):
+def test_hiring_someone_in_is_read_as_buying(language, question, meant):
     from assistant.lexical import hiring_read
 
     assert hiring_read(question, language) == meant

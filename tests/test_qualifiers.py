@@ -43,6 +43,16 @@ answers_otherwise = PRICE.answers_otherwise
     ("maksetaanko esiintyjille?", "fi", None),
     ("brukar biblan betala för sånt?", "sv", None),
     ("betalar dom föreläsarna?", "sv", None),
+    ("frågar om biblioteket nånsin betalar komiker för att uppträda", "sv", None),
+    ("Does the library hire and pay acts like mine?", "en", None),
+    # ... and whom the library engages (books, buys, hires): it pays them, whatever the payment is called.
+    ("Bokar biblioteket sådana uppträdanden mot betalning?", "sv", None),
+    ("kan biblan boka mej till nåt evenemang o betala för det", "sv", None),
+    ("Does the library ever book comedians as paid performers for its events?", "en", None),
+    ("Ostaako kirjasto maksullisia esityksiä?", "fi", None),
+    ("Can I book a room for a paid event?", "en", PAID),  # the asker books: their event's price
+    ("Kan jag boka en sal på biblioteket för ett avgiftsbelagt evenemang?", "sv", PAID),
+    ("Voiko kirjastosta ostaa lippuja?", "fi", PAID),
     # A price to the asker stays one, whoever else is named.
     ("Firmamme järjestää maksullisen seminaarin yksityishenkilöille", "fi", PAID),
     ("Maksaako kirjaston digiopastus jotain?", "fi", PAID),
