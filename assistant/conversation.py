@@ -68,7 +68,7 @@ _MODE = re.compile(
     {_WITH_OTHERS_WORDS}|
     alone|itself|own|outsourc\w*|in-house|make|makes|made|produce|produces|produced|run|runs|provide|provides|
     by\W+themselves|
-    ensam\w*|själv|själva|egen|eget|egna|hand|gör|producer\w*|sköt\w*|
+    ensam\w*|själv|själva|egen|eget|egna|hand|gör|görs|gjorde|gjordes|gjort|producer\w*|sköt\w*|
     yksin\w*|itse|itsekseen|oma|omaa|omana|omat|omia|omin|omalla|teke\w*|tekev\w*|tekis\w*|tuott\w*|
     # ... by whom: its own staff or someone else ("e det bibliotekets egen personal eller nån annans tjänst?")
     themselves|staff|employees?|else|else's|offer|offers|offered|service|services|

@@ -227,3 +227,26 @@ def asks_as_organiser(question: str, language: str, earlier: str | None = None) 
 def rents_spaces(text: str, *, denies: bool) -> bool:
     """Whether a statement of the (Finnish) description says the library rents out its spaces."""
     return not denies and bool(_RENTS_SPACES.search(text))
+
+
+# Plans and the future: what the library is investigating or developing (section 3) answers "will the library ...
+# in future?" ("entä tulevaisuudessa?", "Planerar biblioteket ...?") better than what it does now, when both match.
+# Only the library's (or anyone's) plans: the asker's own ("aion", "we're planning") are not asked about.
+_FUTURE = {
+    "fi": r"\b(tulevaisuude\w*|jatkossa|vastedes|lähivuosina|tulevina vuosina|pidemmällä aikavälillä|"
+          r"suunnittele(e|ekö|eeko|eks|vat|vatko|illaan|ilaanko)|suunnitelm\w*|aiko(o|oko|oks|vat|vatko)|aikeita|"
+          r"on tulossa|ollaanko tekemässä)\b",
+    "sv": r"\b(i framtiden|framöver|framtid\w*|på sikt|de kommande åren|(?<!\bvi )(?<!\bjag )(?<!\bja )planer(ar|as|ade|na)?|"
+          r"kommer\s+(?!(det|de|dom)\s+(sig|sej)\b)(\w+\s+){0,2}(att|kunna|få)|tänker\s+(biblioteket|bibb?l?an|staden|man|ni|dom|de))\b",
+    "en": r"\b(in (the )?future|future|someday|one day|eventually|upcoming|in the coming years|"
+          r"(any|are there|there are|have|has|with) plans?|"
+          r"(library|libraries|they|city|helsinki)\s+((also|still|now|really)\s+)?(plans?|planning|intends?|is going to|are going to)|"
+          r"will (the )?(library|libraries|they|city|helsinki))\b",
+}
+_FUTURE_RE = {language: re.compile(p, re.I) for language, p in _FUTURE.items()}
+
+
+def asks_about_future(question: str, language: str) -> bool:
+    """Whether the question asks about plans or the future rather than what is done now."""
+    pattern = _FUTURE_RE.get(language)
+    return bool(pattern and pattern.search(question))

@@ -20,7 +20,14 @@ from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex, hiring_read
 from assistant.modality import Modality
-from assistant.qualifiers import QUALIFIERS, asks_as_organiser, rents_spaces, stated_kinds, without_qualifiers
+from assistant.qualifiers import (
+    QUALIFIERS,
+    asks_about_future,
+    asks_as_organiser,
+    rents_spaces,
+    stated_kinds,
+    without_qualifiers,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +63,9 @@ class RetrievalWeights:
     # statement that the library rents spaces to organisers, brought forward this much; the library's own "no"
     # to paid events is set back as much.
     organiser_match: float = 0.1
+    # A question about plans or the future ("entä tulevaisuudessa?", "Planerar biblioteket ...?") brings the
+    # statements of what is being developed (section 3) forward this much.
+    future_match: float = 0.03
 
 
 DEFAULT_WEIGHTS = RetrievalWeights()
@@ -135,6 +145,7 @@ class UnitRanker:
             [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
         )
         self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
+        self._developing = np.array([u.modality is Modality.DEVELOPING for u in self.units], dtype=np.float32)
         # A paid event the asker would hold: the statement that the library rents spaces to organisers answers,
         # the one that it does not hold paid events itself answers otherwise.
         rents = [rents_spaces(u.text, denies=u.modality is Modality.DOES_NOT) for u in self.units]
@@ -287,6 +298,8 @@ class UnitRanker:
             shift = shift + self.weights.with_others_match * self._with_partners
         if asks_as_organiser(question, language, context):
             shift = shift + self.weights.organiser_match * self._organiser_shift
+        if asks_about_future(question, language):
+            shift = shift + self.weights.future_match * self._developing
         fused = dense + self.weights.lexical * lexical + self._offsets + shift
         order = np.argsort(-fused, kind="stable")
         top = order[0]

@@ -38,6 +38,7 @@ REGRESSION_FLOORS = Floors(
 CONVERSATIONS = DEFAULT_GOLD_SET.parent / "conversations.jsonl"
 # A third round, all dev, kept out of the file the coverage model is fitted on (see evals/README.md).
 CONVERSATIONS_ROUND3 = DEFAULT_GOLD_SET.parent / "conversations_round3.jsonl"
+CONVERSATIONS_ROUND4 = DEFAULT_GOLD_SET.parent / "conversations_round4.jsonl"
 CONVERSATION_FLOORS = Floors(
     verdict_accuracy=0.80,  # measured 0.818 (one case is 1.5 points)
     precise_citations=0.84,  # 0.855
@@ -159,7 +160,7 @@ def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(
     assert floor_failures(summary, floors) == []
 
 
-@pytest.mark.parametrize("path, at_least", [(CONVERSATIONS, 200), (CONVERSATIONS_ROUND3, 100)])
+@pytest.mark.parametrize("path, at_least", [(CONVERSATIONS, 200), (CONVERSATIONS_ROUND3, 100), (CONVERSATIONS_ROUND4, 100)])
 def test_the_conversations_are_valid_follow_ups(document, path, at_least):
     cases = load_gold(path)
     assert len(cases) >= at_least and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
@@ -190,6 +191,6 @@ def test_no_conversation_restates_a_held_out_gold_test_case(real_assistant):
 
     embedder = real_assistant.ranker.embedder
     held_out = np.array([embedder.query_vector(as_text(c)) for c in load_gold(DEFAULT_GOLD_SET, "test")])
-    conversations = load_gold(CONVERSATIONS) + load_gold(CONVERSATIONS_ROUND3)
+    conversations = load_gold(CONVERSATIONS) + load_gold(CONVERSATIONS_ROUND3) + load_gold(CONVERSATIONS_ROUND4)
     closest = [float((held_out @ np.asarray(embedder.query_vector(as_text(c)))).max()) for c in conversations]
     assert max(closest) < 0.95

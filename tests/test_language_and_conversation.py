@@ -352,6 +352,7 @@ def test_asking_where_to_turn_is_not_a_topic(question, left):
     ("is that like an actual service they offer?", "is that like an they ?", False),
     ("onks se jo vakiintunutta vai vasta kokeilua?", "onks se jo vai ?", False),
     ("e det bibliotekets egen personal eller nån annans tjänst?", "e det bibliotekets eller nån ?", False),
+    ("gjorde dom den på egen hand?", "dom den på ?", False),
     ("Vilka andra bibliotek samarbetar Helsingfors med?", "Vilka andra bibliotek Helsingfors med?", True),  # other libraries
 ])
 def test_asking_how_something_is_provided_is_not_a_topic(question, left, with_others):

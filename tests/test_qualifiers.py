@@ -148,3 +148,24 @@ def test_a_no_for_the_paid_kind_answers_is_it_free_with_a_yes():
 ])
 def test_a_paid_event_someone_other_than_the_library_would_hold(question, language, earlier, expected):
     assert asks_as_organiser(question, language, earlier) is expected
+
+
+@pytest.mark.parametrize("question, language, expected", [
+    ("entä tulevaisuudessa, et palveluja ois paremmin saatavilla laitakaupungilla?", "fi", True),
+    ("Aikooko kirjasto toimia jatkossa enemmän alustana?", "fi", True),
+    ("Planerar biblioteket att göra sina tjänster lättare att nå?", "sv", True),
+    ("kommer man kunna låna verktyg via biblan i framtiden?", "sv", True),
+    ("will the library do more with sharing in the future?", "en", True),
+    ("does the library plan to open more branches?", "en", True),
+    # the asker's own plans, idioms and the present are not the library's future
+    ("aion järjestää tapahtuman kirjastossa", "fi", False),
+    ("vi planerar en fest, kan vi hyra en sal?", "sv", False),
+    ("hur kommer det sig att det är samma nätbibliotek?", "sv", False),
+    ("We're planning a training programme for library staff", "en", False),
+    ("Will it be easy to find a library near my home?", "en", False),
+    ("Does the library lend books?", "en", False),
+])
+def test_a_question_about_plans_or_the_future(question, language, expected):
+    from assistant.qualifiers import asks_about_future
+
+    assert asks_about_future(question, language) is expected
