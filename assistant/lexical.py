@@ -43,7 +43,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         bibliotek biblioteket bibliotekets stadsbibliotek stadsbiblioteket helsingfors stad göra gör har ha
         sant verkligen egentligen så bara vill ville veta säga kanske nog typ alltså liksom stämmer rätt
         okej hej mycket många gång sak saker ut upp bort vid
-        ja va nåt nån mej dej int e menade menar förlåt ursäkta vart få nej blir
+        ja va nåt nån mej dej int e menade menar förlåt ursäkta vart få nej blir går gick gått
         """.split()
     ),
     "en": frozenset(

@@ -273,6 +273,7 @@ class UnitRanker:
             if not context_certain and asks_anything_else and gain < needed:
                 context = None
         own_words = None
+        stands_alone = False
         if context:
             # A follow-up with no words of its own ("so who does?", "vem gör det då?"), or none besides a
             # qualifier ("what about for the whole year?", "entä maksullisia?"), asks about the earlier turn's
@@ -318,8 +319,9 @@ class UnitRanker:
             content_words=content_words,
             unknown_words=unknown,
             support_probe=word_support if unknown_tokens else None,
-            # Each turn on its own: "när blir det färdigt då?" opens with "when" only when read alone.
-            asks_for=fact_asked_for(question) or (fact_asked_for(context) if context else None),
+            # Each turn on its own: "när blir det färdigt då?" opens with "when" only when read alone. An earlier
+            # "how many?" carries over to a follow-up that continues it, not to one that asks something of its own.
+            asks_for=fact_asked_for(question) or (fact_asked_for(context) if context and not stands_alone else None),
             unknown_names=names_among(question, all_unknown),
             names_a_branch=meant != respelt,  # a branch name was read as the library
             asks_about=asked,

@@ -291,3 +291,11 @@ def test_a_follow_up_keeps_the_conversations_language_and_asks_for_a_time_on_its
     assert real_assistant.ask("online?", [{"role": "user", "content": "Får man hjälp med datorer på biblioteket?"}]).language == "sv"
     # "when" opens the follow-up, not the conversation read as one text
     assert real_assistant.ask("när blir det färdigt då?", e_library).verdict == "not_covered"
+
+
+@pytest.mark.model
+def test_an_earlier_how_many_does_not_carry_over_to_a_follow_up_that_asks_something_of_its_own(real_assistant):
+    how_many = [{"role": "user", "content": "Hur många bibliotek finns det i Helsingfors?"}]
+    assert real_assistant.ask("e dom lätta att ta sig till för alla sorters människor?", how_many).verdict == "yes"
+    # ... but does carry over to one that only continues it
+    assert real_assistant.ask("och i Esbo?", how_many).verdict == "not_covered"
