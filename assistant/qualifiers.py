@@ -108,7 +108,7 @@ PRICE = Qualifier(
               r"|\bmaks(aa|aako|avat|avatko|etaan|etaanko|oi|oiko|aisi|aisiko)( \w+)? (?!kirjastolle|kaupungille)\w+lle\b"
               r"|\b\w*(bussi|juna|ratikka|raitiovaunu|metro|matka|lento|laiva|pysäköinti)lip\w*"
               # ... and whom the library engages: performers it books or buys are paid by it, not by the asker
-              r"|\b(palkkaa\w*|palkkais\w*|tilaa\w*|tilais\w*|osta\w*|hankki\w*)\s+(\w+\s+)?(kirjasto|kirjastot|se|ne)\b[^.?!]*"
+              r"|\b(palkkaa(ko|vatko)|palkkais(iko|ko)|tilaa(ko|vatko)|tilais(iko|ko)|osta(ako|vatko|isiko)|hankki(ko|iko|vatko))\s+(\w+\s+)?(kirjasto|kirjastot|se|ne)\b[^.?!]*"
               r"|\b(kirjasto|kirjastot)\s+(\w+\s+){0,2}(palkkaa|palkkais|palkkas|tilaa|tilais|osta|hankki)\w*[^.?!]*",
         "sv": r"\bvem\b.{0,20}\b(betalar|finansierar|bekostar|står för)\b"
               r"|\bbetalar (biblioteke[nt]|bibb?l?an|staden|dom|de)\b"
@@ -116,7 +116,7 @@ PRICE = Qualifier(
               r"|\bbetala (dem|dom|honom|henne|mig|mej|oss)\b"
               r"|\b(buss|tåg|spårvagns|tunnelbane|rese|flyg|färje|parkerings)biljett\w*"
               r"|\b(anlitar|bokar|köper|engagerar)\s+(\w+\s+)?(biblioteke[nt]|bibb?l?an|ni|dom|de)\b[^.?!]*"
-              r"|\b(biblioteke[nt]|bibb?l?an|ni)\s+(\w+\s+){0,2}(anlita|boka|köp\w*\s+in\b|engagera)\w*[^.?!]*",
+              r"|\b(biblioteke[nt]|bibb?l?an|ni)\s+((?!att\b|för\b)\w+\s+){0,2}(anlita|boka|köp\w*\s+in\b|engagera)\w*[^.?!]*",
         "en": r"\bwho('s| is)?\b.{0,20}\b(pays?|paying|funds?|funding|finances?|financing)\b"
               r"|\b(does|do|did|will|would) (the )?(librar\w*|libary|libray|city|they|it)( \w+ly| also| ever| even| \w+ and)? pay\b"
               r"|\b(they|the librar\w*|libraries)( \w+ly| also| ever| even)? (pays?|paid)\b"
@@ -124,7 +124,7 @@ PRICE = Qualifier(
               r"|\bpa(y|ys|ying|id) (them|him|her|me|us|people|ppl|someone|somebody|anyone|anybody|outside|external)\b"
               # ... and travel tickets are a fare, not an entry fee
               r"|\b(bus|tram|train|metro|travel|transport|flight|plane|ferry|parking)\s+tickets?\b"
-              r"|\b(librar(y|ies)|they|city)\s+(\w+\s+){0,2}(book|books|booked|booking|buy|buys|bought|engage[sd]?|bring\s+in|brings\s+in|brought\s+in)\b[^.?!]*",
+              r"|\b(librar(y|ies)|they|city)\s+((?!to\b|for\b)\w+\s+){0,2}(book|books|booked|booking|buy|buys|bought|engage[sd]?|bring\s+in|brings\s+in|brought\s+in)\b[^.?!]*",
     },
 )
 

@@ -53,6 +53,9 @@ answers_otherwise = PRICE.answers_otherwise
     ("Can I book a room for a paid event?", "en", PAID),  # the asker books: their event's price
     ("Kan jag boka en sal på biblioteket för ett avgiftsbelagt evenemang?", "sv", PAID),
     ("Voiko kirjastosta ostaa lippuja?", "fi", PAID),
+    ("Voiko kirjastosta ostaa ne liput?", "fi", PAID),  # "ostaa ne": buying them, not they buy
+    ("Can I go to the library to buy tickets for the paid event?", "en", PAID),
+    ("Jag går till biblioteket för att boka en sal för ett avgiftsbelagt evenemang", "sv", PAID),
     # A price to the asker stays one, whoever else is named.
     ("Firmamme järjestää maksullisen seminaarin yksityishenkilöille", "fi", PAID),
     ("Maksaako kirjaston digiopastus jotain?", "fi", PAID),
