@@ -236,9 +236,9 @@ _FUTURE = {
     "fi": r"\b(tulevaisuude\w*|jatkossa|vastedes|lähivuosina|tulevina vuosina|pidemmällä aikavälillä|"
           r"suunnittele(e|ekö|eeko|eks|vat|vatko|illaan|ilaanko)|suunnitelm\w*|aiko(o|oko|oks|vat|vatko)|aikeita|"
           r"on tulossa|ollaanko tekemässä)\b",
-    "sv": r"\b(i framtiden|framöver|framtid\w*|på sikt|de kommande åren|(?<!\bvi )(?<!\bjag )(?<!\bja )planer(ar|as|ade|na)?|"
+    "sv": r"\b(framöver|framtid\w*|på sikt|de kommande åren|(?<!\bvi )(?<!\bjag )(?<!\bja )planer(ar|as|ade|na)?|"
           r"kommer\s+(?!(det|de|dom)\s+(sig|sej)\b)(\w+\s+){0,2}(att|kunna|få)|tänker\s+(biblioteket|bibb?l?an|staden|man|ni|dom|de))\b",
-    "en": r"\b(in (the )?future|future|someday|one day|eventually|upcoming|in the coming years|"
+    "en": r"\b(future|someday|one day|eventually|upcoming|in the coming years|"
           r"(any|are there|there are|have|has|with) plans?|"
           r"(library|libraries|they|city|helsinki)\s+((also|still|now|really)\s+)?(plans?|planning|intends?|is going to|are going to)|"
           r"will (the )?(library|libraries|they|city|helsinki))\b",

@@ -141,11 +141,9 @@ class UnitRanker:
                 unit_position[view.unit_id] = len(self.units)
                 self.units.append(corpus.unit(view.unit_id))
         self._view_unit = np.array([unit_position[v.unit_id] for v in index.views], dtype=np.int64)
-        self._offsets = np.array(
-            [weights.developing_offset if u.modality is Modality.DEVELOPING else 0.0 for u in self.units], dtype=np.float32
-        )
-        self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
         self._developing = np.array([u.modality is Modality.DEVELOPING for u in self.units], dtype=np.float32)
+        self._offsets = weights.developing_offset * self._developing
+        self._with_partners = np.array([u.modality is Modality.WITH_PARTNERS for u in self.units], dtype=np.float32)
         # A paid event the asker would hold: the statement that the library rents spaces to organisers answers,
         # the one that it does not hold paid events itself answers otherwise.
         rents = [rents_spaces(u.text, denies=u.modality is Modality.DOES_NOT) for u in self.units]
