@@ -16,7 +16,15 @@ from assistant.aligned import Alignment, load_alignment
 from assistant.compose import AnswerWriter
 from assistant.config import Settings, enforce_offline
 from assistant.contract import Answer, Turn
-from assistant.conversation import Context, as_turns, context_for, first_alternative, focus_question, normalise_question
+from assistant.conversation import (
+    Context,
+    as_turns,
+    context_for,
+    first_alternative,
+    focus_question,
+    normalise_question,
+    preamble_of,
+)
 from assistant.corpus import Corpus, load_corpus
 from assistant.coverage import CoverageModel, load_coverage_model
 from assistant.index import (
@@ -110,7 +118,7 @@ class Assistant:
             language=detect_language(
                 focus, fallback=fallback, vocabularies=vocabularies, min_evidence=_SWITCH_EVIDENCE if earlier else 0.0
             ),
-            context=context_for(focus, history),
+            context=context_for(focus, history, preamble_of(question, focus)),
             supported=looks_like_supported_language(question),
         )
 

@@ -87,6 +87,11 @@ _MODE = re.compile(
 _ACTION_START = re.compile(r"^(to|att)\s+\w|^\w{2,}ing\b", re.IGNORECASE)
 _MARKUP = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]{1,200}>|!?\[([^\]]*)\]\([^)]*\)", re.I | re.S)
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?]*")
+# Abbreviations whose dots do not end a sentence: "t.ex. nyhetsbrev och meddelanden?" is part of its question.
+_ABBREVIATION = re.compile(
+    r"\b(t\.ex|bl\.a|m\.fl|dvs|osv|e\.g|i\.e|etc|vs|esim|mm|ym|yms|tms|jne|ns|ca)\.", re.IGNORECASE
+)
+_ABBREVIATION_DOT = "\u2024"  # one dot leader: looks like a dot, does not end a segment
 _MAX_CONTEXT_TURNS = 2
 
 MESSAGES = {
@@ -137,7 +142,8 @@ def focus_question(text: str) -> str:
     """
     # Markup carries no question: "<script>...</script> Does the library sell books?" asks about books.
     text = " ".join(_MARKUP.sub(lambda m: f" {m.group(1) or ''} ", text).split()) or text
-    segments = [s.strip() for s in _SEGMENT.findall(text) if s.strip()]
+    protected = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", _ABBREVIATION_DOT), text)
+    segments = [s.strip().replace(_ABBREVIATION_DOT, ".") for s in _SEGMENT.findall(protected) if s.strip()]
     asking = [s for s in segments if s.endswith("?")]
     if len(segments) > 1 and asking:
         return asking[-1]
@@ -158,13 +164,22 @@ class Context:
     certain: bool
 
 
-def context_for(question: str, history: Sequence[Turn]) -> Context | None:
+def context_for(question: str, history: Sequence[Turn], preamble: str = "") -> Context | None:
     """Earlier user turns to read a possible follow-up against, or None when there are none."""
-    earlier = [t.content for t in history if t.role == "user" and t.content.strip()]
+    earlier = [focus_question(t.content) for t in history if t.role == "user" and t.content.strip()]
+    earlier = earlier[-_MAX_CONTEXT_TURNS:] + ([preamble] if preamble else [])
     if not earlier:
         return None
     certain = bool(_FOLLOW_UP_START.match(question) or _ANAPHORA.search(question))
-    return Context(" ".join(focus_question(t) for t in earlier[-_MAX_CONTEXT_TURNS:]), certain)
+    return Context(" ".join(earlier), certain)
+
+
+def preamble_of(text: str, focus: str) -> str:
+    """What a message says before the sentence that asks ("My publisher says ... . Is that you?")."""
+    if focus == text:
+        return ""
+    at = text.rfind(focus)
+    return text[:at].strip() if at > 0 else ""
 
 
 def without_referral(question: str) -> str:
