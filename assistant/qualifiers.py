@@ -134,12 +134,16 @@ DURATION = Qualifier(
     "duration",
     (
         (LONG_TERM, {
-            "fi": r"\b(pitkäaikai\w*|pitkäksi aikaa|pysyvästi|vakituise\w*|vuode(ksi|n ajaksi)|vuosiksi|"
-                  r"koko (vuode|lukukaude|kaude|syksy|kevää)\w*|(moneksi|useaksi) kuukaudeksi|kuukausiksi)",
+            "fi": r"\b(pitkäaikai\w*|pitkäksi aikaa|pysyv\w*|vakituise\w*|vuode(ksi|n ajaksi)|vuosiksi|"
+                  r"koko (vuode|lukukaude|kaude|syksy|kevää)\w*|\w*vuotiskaude\w*|(moneksi|useaksi) kuukaudeksi|kuukausiksi|"
+                  r"(kahdeksi|kolmeksi|neljäksi|viideksi|pariksi|muutamaksi|\d+) (vuodeksi|kuukaudeksi))",
             "sv": r"\b(långvarig\w*|långsiktig\w*|långtids\w*|(i|under|för) (flera|fler|många) år|(för|under) ett helt år|(en )?längre tid|lång tid|permanent\w*|stadigvarande|"
-                  r"(för|under) (ett|hela) år\w*|hela (året|terminen|hösten|våren|säsongen)|flera månader)",
+                  r"(för|under) (ett|hela) år\w*|hela (året|terminen|hösten|våren|säsongen)|flera månader|"
+                  r"(under|för) (nåt|något|ett par|några|två|tre|fyra|fem|\d+) år\b|i (nåt|något|ett par|några|två|tre|fyra|fem) år\b|"
+                  r"\bfast(a)? (rum|lokal|förråd|plats|kontor|utrymme|hörn)\w*)",
             "en": r"\b(long[- ]term|longer[- ]term|permanent(ly)?|for (a|an entire|the entire|the whole) "
-                  r"(year|semester|term|season)|whole (year|semester|term)|for (several|many) (months|years)|for (months|years))\b",
+                  r"(year|semester|term|season)|whole (year|semester|term)|for (several|many) (months|years)|for (months|years)|"
+                  r"for the next (two|three|four|five|\d+) (months|years)|for (a couple of|a few|two|three|four|five) (months|years))\b",
         }),
     ),
     narrow=LONG_TERM,

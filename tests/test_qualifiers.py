@@ -100,6 +100,17 @@ def test_a_statement_answers_otherwise_when_it_says_the_opposite_price_or_denies
     ("Voiko kirjastosta varata tilan illaksi?", "fi", None),
     # Permanent preservation of collections is not a length of use.
     ("Kaupunginkirjastolla ei ole pysyvää säilytysvelvollisuutta kokoelmille", "fi", None),
+    # A permanent room of one's own, a term of office, a number of years ahead.
+    ("Saisiko yhdistyksemme kirjastosta pysyvän kerhohuoneen?", "fi", LONG_TERM),
+    ("Voiko valtuustoryhmä vuokrata huoneen koko nelivuotiskaudeksi?", "fi", LONG_TERM),
+    ("Voisimmeko varata tilan kahdeksi vuodeksi?", "fi", LONG_TERM),
+    ("kan vår kör få ett fast rum på biblan?", "sv", LONG_TERM),
+    ("behöver ett förråd på biblioteket i nåt år", "sv", LONG_TERM),
+    ("Could our club have the same room every Monday for the next three years?", "en", LONG_TERM),
+    # ... but not how long the asker has done something, nor a "fast" that is not a room.
+    ("min farfar har samlat mynt i 50 år, kan han ställa ut dem?", "sv", None),
+    ("I have knitted for 30 years, could I hold a free workshop?", "en", None),
+    ("Kan vårt daghem få en fast kontaktperson?", "sv", None),
 ])
 def test_a_text_speaks_of_long_term_use_or_not(text, language, expected):
     assert DURATION.of(text, language) == expected
