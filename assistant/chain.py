@@ -21,9 +21,8 @@ from assistant.conversation import (
     as_turns,
     context_for,
     first_alternative,
-    focus_question,
     normalise_question,
-    preamble_of,
+    split_message,
 )
 from assistant.corpus import Corpus, load_corpus
 from assistant.coverage import CoverageModel, load_coverage_model
@@ -109,7 +108,7 @@ class Assistant:
         earlier = [t.content for t in history if t.role == "user"]
         vocabularies = self.ranker.vocabularies
         fallback = detect_language(earlier[-1], vocabularies=vocabularies) if earlier else "fi"
-        focus = focus_question(question)
+        preamble, focus = split_message(question)
         return Prepared(
             question=question,
             focus=focus,
@@ -118,7 +117,7 @@ class Assistant:
             language=detect_language(
                 focus, fallback=fallback, vocabularies=vocabularies, min_evidence=_SWITCH_EVIDENCE if earlier else 0.0
             ),
-            context=context_for(focus, history, preamble_of(question, focus)),
+            context=context_for(focus, history, preamble),
             supported=looks_like_supported_language(question),
         )
 

@@ -13,7 +13,7 @@ from assistant.conversation import (
     first_alternative,
     focus_question,
     normalise_question,
-    preamble_of,
+    split_message,
     read_follow_up,
     without_mode,
     without_referral,
@@ -84,11 +84,13 @@ def test_the_dot_of_an_abbreviation_does_not_end_the_question(question):
 
 def test_what_a_message_says_before_its_question_is_read_as_context():
     message = "My publisher says copies of every book go to a library by law. Is that you?"
-    focus = focus_question(message)
-    assert preamble_of(message, focus) == "My publisher says copies of every book go to a library by law."
-    assert preamble_of("Myykö kirjasto kirjoja?", "Myykö kirjasto kirjoja?") == ""
+    preamble, focus = split_message(message)
+    assert (preamble, focus) == ("My publisher says copies of every book go to a library by law.", "Is that you?")
+    assert split_message("Myykö kirjasto kirjoja?") == ("", "Myykö kirjasto kirjoja?")
+    # Markup carries no question, nor anything to read it by.
+    assert split_message("<script>alert(1)</script> Does the library sell books?") == ("", "Does the library sell books?")
     # Alone, the preamble may or may not matter to the question (an injection wrapper does not): uncertain.
-    context = context_for(focus, [], preamble_of(message, focus))
+    context = context_for(focus, [], preamble)
     assert context.text == "My publisher says copies of every book go to a library by law." and not context.certain
     # After earlier turns, the message's own preamble comes last, nearest the question.
     history = [Turn("user", "Myykö kirjasto kirjoja?")]
