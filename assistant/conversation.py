@@ -86,7 +86,9 @@ _MODE = re.compile(
 # question with its action replaced, not extended. Finnish verbs need the morphology (`is_verb`).
 _ACTION_START = re.compile(r"^(to|att)\s+\w|^\w{2,}ing\b", re.IGNORECASE)
 _MARKUP = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]{1,200}>|!?\[([^\]]*)\]\([^)]*\)", re.I | re.S)
-_SEGMENT = re.compile(r"[^.!?\n]+[.!?]*")
+# A sentence ends at . ! or ? followed by space; a dot inside a word ("helmet.fi", "klo 9.30") ends nothing.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ASKS = re.compile(r"\?[.!?]*$")  # "Myyttekö kirjoja?!" asks too
 # Abbreviations whose dots do not end a sentence: "t.ex. nyhetsbrev och meddelanden?" is part of its question.
 _ABBREVIATION = re.compile(
     r"\b(t\.ex|bl\.a|m\.fl|dvs|osv|e\.g|i\.e|etc|vs|esim|mm|ym|yms|tms|jne|ns|ca)\.", re.IGNORECASE
@@ -149,8 +151,8 @@ def split_message(text: str) -> tuple[str, str]:
     # Markup carries no question: "<script>...</script> Does the library sell books?" asks about books.
     text = " ".join(_MARKUP.sub(lambda m: f" {m.group(1) or ''} ", text).split()) or text
     protected = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", _ABBREVIATION_DOT), text)
-    segments = [s.strip().replace(_ABBREVIATION_DOT, ".") for s in _SEGMENT.findall(protected) if s.strip()]
-    asking = [i for i, s in enumerate(segments) if s.endswith("?")]
+    segments = [s.strip().replace(_ABBREVIATION_DOT, ".") for s in _SENTENCE_END.split(protected) if s.strip()]
+    asking = [i for i, s in enumerate(segments) if _ASKS.search(s)]
     if len(segments) > 1 and asking:
         return " ".join(segments[: asking[-1]]), segments[asking[-1]]
     return "", text

@@ -410,3 +410,15 @@ def test_a_word_is_dropped_to_measure_how_much_the_match_rests_on_it(text, word,
 ])
 def test_the_first_alternative_of_a_question_can_be_asked_alone(question, first):
     assert first_alternative(question) == first
+
+
+@pytest.mark.parametrize("message, question", [
+    ("Voinko käyttää helmet.fi-sivua kirjastossa?", "Voinko käyttää helmet.fi-sivua kirjastossa?"),
+    ("Onko Oodi auki klo 9.30?", "Onko Oodi auki klo 9.30?"),
+    ("I need to fix my tax card on vero.fi today. Can the library help?", "Can the library help?"),
+    ("Myyttekö kirjoja?! Oikeesti.", "Myyttekö kirjoja?!"),
+])
+def test_a_dot_inside_a_word_does_not_end_the_sentence(message, question):
+    preamble, focus = split_message(message)
+    assert focus == question
+    assert preamble in message  # never respaced: "vero.fi", not "vero. fi"
