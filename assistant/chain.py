@@ -37,8 +37,10 @@ from assistant.index import (
 )
 from assistant.language import detect_language, looks_like_supported_language
 from assistant.lexical import Analyzer, analysis_fingerprint
+from assistant.modality import Modality
+from assistant.overview import category_asked, category_sections
 from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, UnitRanker
-from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide
+from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide, decide_category
 
 
 _SWITCH_EVIDENCE = 2.0  # a follow-up needs a function word of another language to switch to it
@@ -125,6 +127,10 @@ class Assistant:
         if not prepared.supported:
             return Decided(prepared, None, None)
         context = prepared.context
+        category = category_asked(prepared.focus, prepared.language, in_conversation=context is not None)
+        if category is not None:
+            retrieval = self.ranker.rank(prepared.focus, prepared.language)
+            return Decided(prepared, retrieval, decide_category(retrieval, category, self._sections_of(category)))
         retrieval = self.ranker.rank(
             prepared.focus,
             prepared.language,
@@ -141,6 +147,9 @@ class Assistant:
             if answered.verdict != "not_covered":
                 return Decided(prepared, alternative, answered, whole_question=retrieval)
         return Decided(prepared, retrieval, decision)
+
+    def _sections_of(self, category: Modality) -> tuple[str, ...]:
+        return category_sections(self.ranker.corpus, category)
 
     def _write(self, decided: Decided) -> Answer:
         if decided.decision is None:

@@ -89,6 +89,34 @@ MAY_NOT_ANSWER = {
 UNSUPPORTED_LANGUAGE = (
     "I can answer in Finnish, Swedish and English. Voit kysyä suomeksi. Du kan fråga på svenska."
 )
+# The answer to a question about a whole category ("what does the library not do?"), before its statements.
+CATEGORY_LEADS: dict[str, dict[str, str]] = {
+    "yes": {
+        "fi": "Kuvauksen mukaan kirjasto tuottaa itse nämä palvelut:",
+        "sv": "Enligt beskrivningen producerar biblioteket själv de här tjänsterna:",
+        "en": "According to the description, the library provides these services itself:",
+    },
+    "purchased": {
+        "fi": "Kuvauksen mukaan kirjasto ostaa palveluna:",
+        "sv": "Enligt beskrivningen köper biblioteket in som tjänst:",
+        "en": "According to the description, the library buys as a service:",
+    },
+    "partnership": {
+        "fi": "Kuvauksen mukaan kirjasto tuottaa nämä yhteistyössä kumppanien kanssa:",
+        "sv": "Enligt beskrivningen gör biblioteket det här i samarbete med partner:",
+        "en": "According to the description, the library does these together with partners:",
+    },
+    "no": {
+        "fi": "Kuvauksen mukaan nämä eivät kuulu kirjaston tehtäviin:",
+        "sv": "Enligt beskrivningen gör biblioteket inte det här:",
+        "en": "According to the description, the library does not do these:",
+    },
+    "developing": {
+        "fi": "Kuvauksen mukaan näitä selvitetään tai kehitetään parhaillaan:",
+        "sv": "Enligt beskrivningen utreds eller utvecklas det här just nu:",
+        "en": "According to the description, these are being investigated or developed:",
+    },
+}
 ALSO = {
     "fi": "Lisäksi kuvauksessa sanotaan: {text}",
     "sv": "Beskrivningen säger också: {text}",
@@ -105,6 +133,8 @@ class AnswerWriter:
         self.referral_url = referral_url
 
     def write(self, question: str, language: str, decision: Decision) -> Answer:
+        if decision.lists_category:
+            return self._category(question, language, decision)
         verdict = decision.verdict
         lead = AFFIRMED_BY_DENIAL[decision.affirms] if decision.affirms else LEADS[verdict]
         if verdict == "yes" and not decision.affirms and rents_spaces(decision.evidence[0].unit.text, denies=False):
@@ -135,6 +165,18 @@ class AnswerWriter:
                 referral = referral or NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
         citations = tuple(self.citation(e.unit) for e in decision.evidence)
         return Answer(question, language, verdict, " ".join(parts), referral, citations, doubtful=decision.doubtful)
+
+    def _category(self, question: str, language: str, decision: Decision) -> Answer:
+        """Every statement of the category, one per line, each sentence once (a sentence cut at `vaan` is two units)."""
+        lines = [CATEGORY_LEADS[decision.verdict][language]]
+        seen: set[tuple[str, int]] = set()
+        for evidence in decision.evidence:
+            unit = evidence.unit
+            if (unit.source, unit.sentence_start) not in seen:
+                seen.add((unit.source, unit.sentence_start))
+                lines.append(f"\u2013 {self._text(unit, language)}")
+        citations = tuple(self.citation(e.unit) for e in decision.evidence)
+        return Answer(question, language, decision.verdict, "\n".join(lines), None, citations)
 
     def unsupported_language(self, question: str) -> Answer:
         return Answer(question, "en", "not_covered", UNSUPPORTED_LANGUAGE, None, ())

@@ -51,6 +51,8 @@ class Decision:
     affirms: str | None = None
     # The coverage model was not sure: the evidence may not answer exactly what was asked.
     doubtful: bool = False
+    # The question asked for a whole category ("what does the library not do?"): the evidence is its sections.
+    lists_category: bool = False
 
 
 def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
@@ -72,6 +74,15 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
         verdict, reason = "yes", f"{reason}; the statement denies only the opposite of '{affirms}'"
     doubtful = not_covered_probability >= policy.doubt_probability
     return Decision(verdict, _citations(retrieval, policy), top.score, reason, affirms, doubtful)
+
+
+def decide_category(retrieval: Retrieval, category: Modality, sections: tuple[str, ...]) -> Decision:
+    """The answer to a question about a whole category: every statement of its sections, in document order."""
+    listed = sorted((e for e in retrieval.ranked if e.unit.section in sections), key=lambda e: (e.unit.source, e.unit.start))
+    if not listed:
+        return Decision("not_covered", (), 0.0, f"the description has no section for '{category.value}'")
+    reason = f"asks for the whole category '{category.value}': section {', '.join(sections)}"
+    return Decision(VERDICT_OF_MODALITY[category], tuple(listed), max(e.score for e in listed), reason, lists_category=True)
 
 
 def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:

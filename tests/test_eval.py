@@ -39,6 +39,16 @@ CONVERSATIONS = DEFAULT_GOLD_SET.parent / "conversations.jsonl"
 # A third round, all dev, kept out of the file the coverage model is fitted on (see evals/README.md).
 CONVERSATIONS_ROUND3 = DEFAULT_GOLD_SET.parent / "conversations_round3.jsonl"
 CONVERSATIONS_ROUND4 = DEFAULT_GOLD_SET.parent / "conversations_round4.jsonl"
+# Questions for a whole category ("what does the library not do?"), 35 cases; its test part is 12 cases.
+OVERVIEW = DEFAULT_GOLD_SET.parent / "overview.jsonl"
+OVERVIEW_FLOORS = Floors(
+    verdict_accuracy=0.75,  # measured 0.833 (one case is 8.3 points)
+    precise_citations=0.75,  # 0.833
+    not_covered_recall=0.0,
+    not_covered_precision=0.0,
+    language_accuracy=1.0,
+    non_verbatim_quotes=0,
+)
 CONVERSATION_FLOORS = Floors(
     verdict_accuracy=0.80,  # measured 0.818 (one case is 1.5 points)
     precise_citations=0.84,  # 0.855
@@ -149,7 +159,10 @@ def test_malformed_gold_line_names_the_line(tmp_path):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("gold_set, floors", [(DEFAULT_GOLD_SET, REGRESSION_FLOORS), (CONVERSATIONS, CONVERSATION_FLOORS)])
+@pytest.mark.parametrize(
+    "gold_set, floors",
+    [(DEFAULT_GOLD_SET, REGRESSION_FLOORS), (CONVERSATIONS, CONVERSATION_FLOORS), (OVERVIEW, OVERVIEW_FLOORS)],
+)
 def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(real_assistant, gold_set, floors):
     from assistant.evaluation.runner import run_cases
 
@@ -164,6 +177,15 @@ def test_assistant_on_the_held_out_test_split_stays_above_the_regression_floors(
 def test_the_conversations_are_valid_follow_ups(document, path, at_least):
     cases = load_gold(path)
     assert len(cases) >= at_least and all(c.category == "follow_up" and 1 <= len(c.history) <= 2 for c in cases)
+    for c in cases:
+        for phrase in c.evidence:
+            assert phrase in document.text, (c.id, phrase)
+
+
+def test_the_overview_questions_are_valid_single_questions_in_every_language(document):
+    cases = load_gold(OVERVIEW)
+    assert len(cases) == 35 and all(c.category == "overview" and not c.history and len(c.verdicts) == 1 for c in cases)
+    assert {lang: sum(c.language == lang for c in cases) for lang in ("fi", "sv", "en")} == {"fi": 12, "sv": 12, "en": 11}
     for c in cases:
         for phrase in c.evidence:
             assert phrase in document.text, (c.id, phrase)
@@ -192,5 +214,6 @@ def test_no_conversation_restates_a_held_out_gold_test_case(real_assistant):
     embedder = real_assistant.ranker.embedder
     held_out = np.array([embedder.query_vector(as_text(c)) for c in load_gold(DEFAULT_GOLD_SET, "test")])
     conversations = load_gold(CONVERSATIONS) + load_gold(CONVERSATIONS_ROUND3) + load_gold(CONVERSATIONS_ROUND4)
+    conversations += load_gold(OVERVIEW, "dev")
     closest = [float((held_out @ np.asarray(embedder.query_vector(as_text(c)))).max()) for c in conversations]
     assert max(closest) < 0.95

@@ -1,0 +1,103 @@
+"""Questions about a whole category ("what does the library not do?") get the category's section as the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.contract import Turn
+from assistant.modality import Modality
+from assistant.overview import category_asked, category_sections
+
+
+@pytest.mark.parametrize(
+    "language, question, category",
+    [
+        ("fi", "Mitä kirjasto ei tee?", Modality.DOES_NOT),
+        ("fi", "Mikä ei kuulu kirjaston tehtäviin?", Modality.DOES_NOT),
+        ("fi", "Mitä kirjasto tekee itse?", Modality.DOES_ITSELF),
+        ("fi", "Mitä kirjasto ostaa palveluna?", Modality.BUYS),
+        ("fi", "Kerro mitä kirjasto tekee yhteistyössä muiden kanssa.", Modality.WITH_PARTNERS),
+        ("fi", "Mitä kirjasto vielä selvittää?", Modality.DEVELOPING),
+        ("sv", "Vad gör biblioteket inte?", Modality.DOES_NOT),
+        ("sv", "Vad ingår inte i bibliotekets uppgifter?", Modality.DOES_NOT),
+        ("sv", "Vad gör biblioteket själv?", Modality.DOES_ITSELF),
+        ("sv", "Vilka tjänster köper biblioteket in?", Modality.BUYS),
+        ("sv", "Vad gör biblioteket i samarbete med andra?", Modality.WITH_PARTNERS),
+        ("sv", "Vad utreder biblioteket just nu?", Modality.DEVELOPING),
+        ("en", "What doesn’t the library do?", Modality.DOES_NOT),
+        ("en", "What is not the library's job?", Modality.DOES_NOT),
+        ("en", "What does the library do on its own?", Modality.DOES_ITSELF),
+        ("en", "What does the library buy as a service?", Modality.BUYS),
+        ("en", "Which services does the library produce with partners?", Modality.WITH_PARTNERS),
+        ("en", "What is the library still investigating?", Modality.DEVELOPING),
+    ],
+)
+def test_a_question_for_a_whole_category_is_recognised(language, question, category):
+    assert category_asked(question, language) is category
+
+
+@pytest.mark.parametrize(
+    "language, question",
+    [
+        ("fi", "Mitä kirjasto ei tee lapsille?"),  # a topic of its own
+        ("fi", "Myykö kirjasto kirjoja?"),  # not a what-question
+        ("fi", "Mitä kirjasto tekee?"),  # no category
+        ("en", "What does the library not buy?"),  # a negation with another category's word
+        ("en", "What does the library buy books with?"),
+        ("en", "What does the library do itself and what does it buy?"),  # two categories
+        ("sv", "Vad köper biblioteket för böcker?"),
+        ("sv", "Vilka andra bibliotek samarbetar biblioteket med?"),  # other libraries are a topic
+    ],
+)
+def test_a_question_with_a_topic_or_no_single_category_is_not(language, question):
+    assert category_asked(question, language) is None
+
+
+def test_in_a_conversation_the_question_must_name_the_library():
+    # "And what is it bought as?" after a question about something: "it" is that thing, not the library.
+    assert category_asked("Entä mitä se ostaa?", "fi", in_conversation=True) is None
+    assert category_asked("Entä mitä se ostaa?", "fi") is Modality.BUYS
+    assert category_asked("Entä mitä kirjasto ostaa?", "fi", in_conversation=True) is Modality.BUYS
+
+
+def test_categories_are_the_division_of_labour_sections(corpus):
+    sections = {m: category_sections(corpus, m) for m in Modality if m is not Modality.CONTEXT}
+    # Section 1's core tasks are done by the library itself too, but "does itself" is the category of 2.1.
+    assert sections == {
+        Modality.DOES_ITSELF: ("2.1",),
+        Modality.BUYS: ("2.2",),
+        Modality.WITH_PARTNERS: ("2.3",),
+        Modality.DOES_NOT: ("2.4",),
+        Modality.DEVELOPING: ("3",),
+    }
+
+
+def test_the_answer_lists_every_statement_of_the_category_with_verbatim_citations(fake_assistant, corpus, document):
+    answer = fake_assistant.ask("Mitä kirjasto ei tee?")
+    in_section = [u for u in corpus.units if u.section == "2.4"]
+    assert answer.verdict == "no"
+    assert [c.quote for c in answer.citations] == [u.text for u in in_section]
+    assert all(document.text[c.start : c.end] == c.quote for c in answer.citations)
+    lines = answer.answer.split("\n")
+    # One line per sentence (three are cut at `vaan` into two units), after the lead.
+    assert len(lines) == 1 + len({u.sentence_start for u in in_section})
+    assert "Kirjaston tehtäviin ei kuulu lukutaidon alkeisopetus vaan sitä hoitavat oppilaitokset." in lines[1]
+
+
+@pytest.mark.parametrize(
+    "question, language, verdict, words",
+    [
+        ("Vad köper biblioteket?", "sv", "purchased", "artister"),
+        ("What is the library investigating?", "en", "developing", "e-library"),
+    ],
+)
+def test_the_list_is_in_the_question_language(fake_assistant, question, language, verdict, words):
+    answer = fake_assistant.ask(question)
+    assert (answer.language, answer.verdict) == (language, verdict)
+    assert words in answer.answer and "(in Finnish)" not in answer.answer and "\u201c" not in answer.answer
+
+
+def test_a_category_question_in_a_conversation_is_answered_as_asked(fake_assistant):
+    history = [Turn("user", "Myykö kirjasto kirjoja?")]
+    answer = fake_assistant.ask("Entä mitä kirjasto ostaa palveluna?", history)
+    assert answer.verdict == "purchased" and [c.section for c in answer.citations] == ["2.2"]
