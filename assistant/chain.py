@@ -21,6 +21,7 @@ from assistant.conversation import (
     as_turns,
     context_for,
     first_alternative,
+    focus_question,
     normalise_question,
     split_message,
 )
@@ -53,6 +54,7 @@ class Prepared:
     language: str
     context: Context | None
     supported: bool
+    previous: str = ""  # the question of the last earlier user turn
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,17 @@ class Assistant:
             ),
             context=context_for(focus, history, preamble),
             supported=looks_like_supported_language(question),
+            previous=focus_question(earlier[-1]) if earlier else "",
         )
 
     def _retrieve_and_decide(self, prepared: Prepared) -> Decided:
         if not prepared.supported:
             return Decided(prepared, None, None)
         context = prepared.context
-        category = category_asked(prepared.focus, prepared.language, in_conversation=context is not None)
+        follows_category = bool(prepared.previous) and category_asked(prepared.previous, prepared.language) is not None
+        category = category_asked(
+            prepared.focus, prepared.language, in_conversation=context is not None, follows_category=follows_category
+        )
         if category is not None:
             retrieval = self.ranker.rank(prepared.focus, prepared.language)
             return Decided(prepared, retrieval, decide_category(retrieval, category, self._sections_of(category)))

@@ -41,12 +41,13 @@ class _Words:
     asking: frozenset[str]  # question words and requests ("what", "kerro")
     filler: frozenset[str]
     negation: frozenset[str]
+    follow_up: frozenset[str]  # how a follow-up opens, and pronouns for the library talked about
     keys: dict[Modality, frozenset[str]]  # a category is asked for when one of its keys is used ...
     also: dict[Modality, frozenset[str]]  # ... and its other words may go with it
 
     @functools.cached_property
     def vocabulary(self) -> tuple[str, ...]:
-        words = set(self.asking | self.filler | self.negation).union(*self.keys.values(), *self.also.values())
+        words = set(self.asking | self.filler | self.negation | self.follow_up).union(*self.keys.values(), *self.also.values())
         return tuple(sorted(words)) + _LIBRARY_SPELLINGS
 
 
@@ -67,6 +68,7 @@ _LANGUAGE_WORDS = {
             "tehtävistä juttuja jutut hommia hommat toimintoja entä ja tai no hei voitko voisitko minulle mulle sen"
         ),
         negation=_words("ei eivät en emme ette"),
+        follow_up=_words("entä entäs ja mutta se sen"),
         keys={
             Modality.DOES_ITSELF: _words("itse omana omin omassa oma omaa omat omia"),
             Modality.BUYS: _words("ostaa ostetaan ostaako ostopalveluna ostopalveluina ostopalveluja ostopalveluita ostopalvelut"),
@@ -94,6 +96,7 @@ _LANGUAGE_WORDS = {
             "eller så i upp kan du säga mig"
         ),
         negation=_words("inte ej icke"),
+        follow_up=_words("och men än den det"),
         keys={
             Modality.DOES_ITSELF: _words("själv självt själva egen eget egna regi"),
             Modality.BUYS: _words("köper köps köpa köpt köpta upphandlar upphandlas"),
@@ -121,6 +124,7 @@ _LANGUAGE_WORDS = {
             "it its that a an so and or then stuff activities work jobs job about whole matters issues questions"
         ),
         negation=_words("not doesn't don't isn't aren't never"),
+        follow_up=_words("and but how about what it they"),
         keys={
             Modality.DOES_ITSELF: _words("itself own in-house alone"),
             Modality.BUYS: _words("buy buys purchase purchases bought outsource outsources outsourced procure procures"),
@@ -144,21 +148,29 @@ _LANGUAGE_WORDS = {
 }
 
 
-def category_asked(question: str, language: str, *, in_conversation: bool = False) -> Modality | None:
+def category_asked(
+    question: str, language: str, *, in_conversation: bool = False, follows_category: bool = False
+) -> Modality | None:
     """The category whose whole list the question asks for, or None for any other question.
 
     In a conversation a question must name the library: "entä mitä se ostaa?" asks what *it*, the thing talked
-    about, is bought with, not what the library buys."""
+    about, is bought with, not what the library buys. Right after a question for a category (`follows_category`)
+    the thing talked about is the library, and a follow-up may ask for another category without a question word:
+    "entä yhteistyössä?", "and what does it buy?"."""
     words = _LANGUAGE_WORDS.get(language)
     if words is None:
         return None
     tokens = [_spelled(t, words) for t in _TOKEN.findall(question.casefold().replace("’", "'"))]
-    if not tokens or not any(t in words.asking for t in tokens):
+    if not tokens:
+        return None
+    opens_follow_up = follows_category and tokens[0] in words.follow_up
+    if not opens_follow_up and not any(t in words.asking for t in tokens):
         return None
     names_library = any(_LIBRARY.match(t) for t in tokens)
-    if in_conversation and not names_library:
+    if in_conversation and not names_library and not follows_category:
         return None
-    own = [t for t in tokens if t not in words.asking and t not in words.filler and not _LIBRARY.match(t)]
+    ignored = words.asking | words.filler | (words.follow_up if follows_category else frozenset())
+    own = [t for t in tokens if t not in ignored and not _LIBRARY.match(t)]
     if any(t in words.negation for t in own):
         category = Modality.DOES_NOT
         own = [t for t in own if t not in words.negation]

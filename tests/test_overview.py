@@ -101,3 +101,23 @@ def test_a_category_question_in_a_conversation_is_answered_as_asked(fake_assista
     history = [Turn("user", "Myykö kirjasto kirjoja?")]
     answer = fake_assistant.ask("Entä mitä kirjasto ostaa palveluna?", history)
     assert answer.verdict == "purchased" and [c.section for c in answer.citations] == ["2.2"]
+
+
+@pytest.mark.parametrize(
+    "earlier, question, verdict, section",
+    [
+        ("Mitä kirjasto ei tee?", "Entä mitä se ostaa?", "purchased", "2.2"),
+        ("Mitä kirjasto ei tee?", "entä yhteistyössä?", "partnership", "2.3"),
+        ("What does the library not do?", "And what does it do with partners?", "partnership", "2.3"),
+        ("What does the library not do?", "how about on its own?", "yes", "2.1"),
+        ("Vad gör biblioteket inte?", "Och vad utreder det?", "developing", "3"),
+    ],
+)
+def test_after_a_category_question_a_follow_up_may_ask_for_another_category(fake_assistant, earlier, question, verdict, section):
+    answer = fake_assistant.ask(question, [Turn("user", earlier)])
+    assert answer.verdict == verdict and {c.section for c in answer.citations} == {section}
+
+
+def test_after_another_question_it_is_not_the_library():
+    assert category_asked("entä yhteistyössä?", "fi", in_conversation=True) is None
+    assert category_asked("Entä mitä se ostaa?", "fi", in_conversation=True, follows_category=True) is Modality.BUYS
