@@ -38,8 +38,7 @@ from assistant.index import (
 )
 from assistant.language import detect_language, looks_like_supported_language
 from assistant.lexical import Analyzer, analysis_fingerprint
-from assistant.modality import Modality
-from assistant.overview import category_asked, category_sections
+from assistant.overview import Category, category_asked, category_sections
 from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, UnitRanker
 from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide, decide_category
 
@@ -154,7 +153,7 @@ class Assistant:
                 return Decided(prepared, alternative, answered, whole_question=retrieval)
         return Decided(prepared, retrieval, decision)
 
-    def _sections_of(self, category: Modality) -> tuple[str, ...]:
+    def _sections_of(self, category: Category) -> tuple[str, ...]:
         return category_sections(self.ranker.corpus, category)
 
     def _write(self, decided: Decided) -> Answer:

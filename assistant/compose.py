@@ -117,6 +117,20 @@ CATEGORY_LEADS: dict[str, dict[str, str]] = {
         "en": "According to the description, these are being investigated or developed:",
     },
 }
+CORE_TASKS_LEAD = {
+    "fi": "Kuvauksen mukaan kirjaston ydintehtävät ja lakisääteiset tehtävät ovat nämä:",
+    "sv": "Enligt beskrivningen är det här bibliotekets kärnuppgifter och lagstadgade uppgifter:",
+    "en": "According to the description, these are the library's core and statutory tasks:",
+}
+# After the list of what the library does itself, for "what does the library do?": the rest of the division of labour.
+OTHER_CATEGORIES = {
+    "fi": "Lisäksi kirjasto ostaa osan palveluista, tuottaa osan yhteistyössä, jättää joitakin tehtäviä muille ja "
+    "selvittää vielä joitakin asioita. Voit kysyä niistä erikseen, esimerkiksi \u201cMitä kirjasto ei tee?\u201d",
+    "sv": "Dessutom köper biblioteket in vissa tjänster, gör en del i samarbete, lämnar vissa uppgifter åt andra och "
+    "utreder fortfarande vissa frågor. Du kan fråga om dem var för sig, till exempel \u201cVad gör biblioteket inte?\u201d",
+    "en": "The library also buys some services, produces some with partners, leaves some tasks to others and is still "
+    "investigating some matters. You can ask about each, for example \u201cWhat does the library not do?\u201d",
+}
 ALSO = {
     "fi": "Lisäksi kuvauksessa sanotaan: {text}",
     "sv": "Beskrivningen säger också: {text}",
@@ -133,7 +147,7 @@ class AnswerWriter:
         self.referral_url = referral_url
 
     def write(self, question: str, language: str, decision: Decision) -> Answer:
-        if decision.lists_category:
+        if decision.lists:
             return self._category(question, language, decision)
         verdict = decision.verdict
         lead = AFFIRMED_BY_DENIAL[decision.affirms] if decision.affirms else LEADS[verdict]
@@ -168,15 +182,27 @@ class AnswerWriter:
 
     def _category(self, question: str, language: str, decision: Decision) -> Answer:
         """Every statement of the category, one per line, each sentence once (a sentence cut at `vaan` is two units)."""
-        lines = [CATEGORY_LEADS[decision.verdict][language]]
-        seen: set[tuple[str, int]] = set()
+        lead = CORE_TASKS_LEAD if decision.lists == "core_tasks" else CATEGORY_LEADS[decision.verdict]
+        sentences: dict[tuple[str, int], list[Unit]] = {}
         for evidence in decision.evidence:
-            unit = evidence.unit
-            if (unit.source, unit.sentence_start) not in seen:
-                seen.add((unit.source, unit.sentence_start))
-                lines.append(f"\u2013 {self._text(unit, language)}")
+            sentences.setdefault((evidence.unit.source, evidence.unit.sentence_start), []).append(evidence.unit)
+        lines = [lead[language]]
+        for units in sentences.values():
+            lines.extend(f"\u2013 {text}" for text in self._listed(units, language))
+        if decision.lists == "general":
+            lines.append(OTHER_CATEGORIES[language])
         citations = tuple(self.citation(e.unit) for e in decision.evidence)
         return Answer(question, language, decision.verdict, "\n".join(lines), None, citations)
+
+    def _listed(self, units: list[Unit], language: str) -> list[str]:
+        """A sentence of a list in the language: whole in Finnish; translated, its units (each translated as a
+        sentence of its own) when it was cut into more than two."""
+        first = units[0]
+        if language == "fi":
+            return [_sentence(self.corpus.document(first.source).text[first.sentence_start : first.sentence_end])]
+        if len(units) <= 2:
+            return [self._text(first, language)]
+        return [self._text(u, language) for u in units]
 
     def unsupported_language(self, question: str) -> Answer:
         return Answer(question, "en", "not_covered", UNSUPPORTED_LANGUAGE, None, ())

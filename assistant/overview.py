@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from assistant.corpus import Corpus
 from assistant.lexical import closest_spelling
@@ -34,6 +35,16 @@ _LIBRARY_SPELLINGS = ("library", "kirjasto", "kirjaston", "kirjastolla", "biblio
 # Only sections under a heading about the division of labour are its categories: the core tasks of section 1
 # are things the library does itself too, but they are not the "does itself" category.
 _DIVISION_OF_LABOUR = re.compile(r"työnjako", re.IGNORECASE)
+_CORE_TASKS = re.compile(r"ydintehtäv|lakisääteis", re.IGNORECASE)
+
+
+class Category(NamedTuple):
+    """What a question for a whole list asks for: one of the division of labour's five categories (`division`), the
+    core and statutory tasks of section 1 (`core_tasks`), or what the library does at all (`general`: its own
+    services, the "does itself" category, with a pointer to the others)."""
+
+    modality: Modality
+    scope: str = "division"
 
 
 @dataclass(frozen=True)
@@ -44,10 +55,14 @@ class _Words:
     follow_up: frozenset[str]  # how a follow-up opens, and pronouns for the library talked about
     keys: dict[Modality, frozenset[str]]  # a category is asked for when one of its keys is used ...
     also: dict[Modality, frozenset[str]]  # ... and its other words may go with it
+    doing: frozenset[str]  # verbs of doing and offering: "what does the library do / offer?"
+    core: frozenset[str]  # words for core or statutory tasks ...
+    core_also: frozenset[str]  # ... and words that may go with them ("by law")
 
     @functools.cached_property
     def vocabulary(self) -> tuple[str, ...]:
-        words = set(self.asking | self.filler | self.negation | self.follow_up).union(*self.keys.values(), *self.also.values())
+        words = set(self.asking | self.filler | self.negation | self.follow_up | self.doing | self.core | self.core_also)
+        words = words.union(*self.keys.values(), *self.also.values())
         return tuple(sorted(words)) + _LIBRARY_SPELLINGS
 
 
@@ -88,6 +103,12 @@ _LANGUAGE_WORDS = {
             Modality.WITH_PARTNERS: _words(_FINNISH_DOING + " muiden kanssa"),
             Modality.DEVELOPING: _words("vielä parhaillaan tällä hetkellä jatkossa tulevaisuudessa"),
         },
+        doing=_words(_FINNISH_DOING),
+        core=_words(
+            "ydintehtävät ydintehtäviä ydintehtävistä lakisääteiset lakisääteisiä lakimääräiset lakimääräisiä "
+            "perustehtävät perustehtäviä päätehtävät päätehtäviä"
+        ),
+        core_also=_words("lain laissa lakiin mukaan mukaiset määritelty kuuluu kuuluvat"),
     ),
     "sv": _Words(
         asking=_words("vad vilka vilket vilken berätta lista räkna"),
@@ -116,6 +137,12 @@ _LANGUAGE_WORDS = {
             Modality.WITH_PARTNERS: _words(_SWEDISH_DOING + " med andra sina aktörer organisationer"),
             Modality.DEVELOPING: _words("ännu fortfarande just nu håller på att framtiden"),
         },
+        doing=_words(_SWEDISH_DOING),
+        core=_words(
+            "kärnuppgifter kärnuppgifterna lagstadgade lagstadgat grunduppgifter grunduppgifterna huvuduppgifter "
+            "huvuduppgifterna"
+        ),
+        core_also=_words("enligt lag lagen lagstiftningen ingår hör till har"),
     ),
     "en": _Words(
         asking=_words("what which tell me list name give can could please"),
@@ -144,13 +171,16 @@ _LANGUAGE_WORDS = {
             Modality.WITH_PARTNERS: _words(_ENGLISH_DOING + " with others other in organisations organizations"),
             Modality.DEVELOPING: _words("future in now working on looking into open at the moment"),
         },
+        doing=_words(_ENGLISH_DOING),
+        core=_words("core statutory main basic"),
+        core_also=_words("by under according to law the act legal duties responsibilities mandate mandated required"),
     ),
 }
 
 
 def category_asked(
     question: str, language: str, *, in_conversation: bool = False, follows_category: bool = False
-) -> Modality | None:
+) -> Category | None:
     """The category whose whole list the question asks for, or None for any other question.
 
     In a conversation a question must name the library: "entä mitä se ostaa?" asks what *it*, the thing talked
@@ -174,13 +204,19 @@ def category_asked(
     if any(t in words.negation for t in own):
         category = Modality.DOES_NOT
         own = [t for t in own if t not in words.negation]
+    elif any(t in words.core for t in own):
+        # The core tasks are the library's own: "lakisääteiset tehtävät, jotka te hoidatte itse" asks for them too.
+        allowed = words.core | words.core_also | words.doing | words.keys[Modality.DOES_ITSELF]
+        return Category(Modality.DOES_ITSELF, "core_tasks") if all(t in allowed for t in own) else None
     else:
         asked = {m for m, keys in words.keys.items() if any(t in keys for t in own)}
+        if not asked and names_library and any(t in words.doing for t in tokens) and all(t in words.doing for t in own):
+            return Category(Modality.DOES_ITSELF, "general")  # "What does the library do?", "Vad erbjuder biblioteket?"
         if len(asked) != 1:
             return None
         category = asked.pop()
     allowed = words.keys.get(category, frozenset()) | words.also[category]
-    return category if all(t in allowed for t in own) else None
+    return Category(category) if all(t in allowed for t in own) else None
 
 
 def _spelled(token: str, words: _Words) -> str:
@@ -191,14 +227,19 @@ def _spelled(token: str, words: _Words) -> str:
     return closest_spelling(token, words.vocabulary) or token
 
 
-def category_sections(corpus: Corpus, category: Modality) -> tuple[str, ...]:
-    """Ids of the sections that make up a category: those of its modality under a division-of-labour heading."""
+def category_sections(corpus: Corpus, category: Category) -> tuple[str, ...]:
+    """Ids of the sections that make up a category: those of its modality under a division-of-labour heading, or
+    for the core tasks those headed so."""
     found = []
     for document in corpus.documents:
         headings = {s.id: s.heading for s in document.sections}
         for section in document.sections:
+            if category.scope == "core_tasks":
+                if _CORE_TASKS.search(section.heading):
+                    found.append(section.id)
+                continue
             parent = section.id.rsplit(".", 1)[0] if "." in section.id else section.id
             under = _DIVISION_OF_LABOUR.search(section.heading) or _DIVISION_OF_LABOUR.search(headings.get(parent, ""))
-            if section.modality is category and under:
+            if section.modality is category.modality and under:
                 found.append(section.id)
     return tuple(found)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.answer_type import states_fact
 from assistant.coverage import CoverageModel, coverage_features
 from assistant.modality import VERDICT_OF_MODALITY, Modality
+from assistant.overview import Category
 from assistant.qualifiers import QUALIFIERS, stated_kinds
 from assistant.retrieval import Evidence, Retrieval
 
@@ -51,8 +52,9 @@ class Decision:
     affirms: str | None = None
     # The coverage model was not sure: the evidence may not answer exactly what was asked.
     doubtful: bool = False
-    # The question asked for a whole category ("what does the library not do?"): the evidence is its sections.
-    lists_category: bool = False
+    # The question asked for a whole list ("what does the library not do?"): the evidence is the sections of that
+    # category, and this its scope (`overview.Category.scope`).
+    lists: str | None = None
 
 
 def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
@@ -76,13 +78,15 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
     return Decision(verdict, _citations(retrieval, policy), top.score, reason, affirms, doubtful)
 
 
-def decide_category(retrieval: Retrieval, category: Modality, sections: tuple[str, ...]) -> Decision:
+def decide_category(retrieval: Retrieval, category: Category, sections: tuple[str, ...]) -> Decision:
     """The answer to a question about a whole category: every statement of its sections, in document order."""
     listed = sorted((e for e in retrieval.ranked if e.unit.section in sections), key=lambda e: (e.unit.source, e.unit.start))
+    name = f"{category.scope} '{category.modality.value}'"
     if not listed:
-        return Decision("not_covered", (), 0.0, f"the description has no section for '{category.value}'")
-    reason = f"asks for the whole category '{category.value}': section {', '.join(sections)}"
-    return Decision(VERDICT_OF_MODALITY[category], tuple(listed), max(e.score for e in listed), reason, lists_category=True)
+        return Decision("not_covered", (), 0.0, f"the description has no section for {name}")
+    reason = f"asks for the whole list of {name}: section {', '.join(sections)}"
+    verdict = VERDICT_OF_MODALITY[category.modality]
+    return Decision(verdict, tuple(listed), max(e.score for e in listed), reason, lists=category.scope)
 
 
 def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:

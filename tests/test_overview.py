@@ -6,7 +6,7 @@ import pytest
 
 from assistant.contract import Turn
 from assistant.modality import Modality
-from assistant.overview import category_asked, category_sections
+from assistant.overview import Category, category_asked, category_sections
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ from assistant.overview import category_asked, category_sections
     ],
 )
 def test_a_question_for_a_whole_category_is_recognised(language, question, category):
-    assert category_asked(question, language) is category
+    assert category_asked(question, language) == Category(category, "division")
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,8 @@ def test_a_question_for_a_whole_category_is_recognised(language, question, categ
     [
         ("fi", "Mitä kirjasto ei tee lapsille?"),  # a topic of its own
         ("fi", "Myykö kirjasto kirjoja?"),  # not a what-question
-        ("fi", "Mitä kirjasto tekee?"),  # no category
+        ("fi", "Mitä tehdään?"),  # no category, and not about the library
+        ("en", "What is the library?"),
         ("en", "What does the library not buy?"),  # a negation with another category's word
         ("en", "What does the library buy books with?"),
         ("en", "What does the library do itself and what does it buy?"),  # two categories
@@ -56,12 +57,12 @@ def test_a_question_with_a_topic_or_no_single_category_is_not(language, question
 def test_in_a_conversation_the_question_must_name_the_library():
     # "And what is it bought as?" after a question about something: "it" is that thing, not the library.
     assert category_asked("Entä mitä se ostaa?", "fi", in_conversation=True) is None
-    assert category_asked("Entä mitä se ostaa?", "fi") is Modality.BUYS
-    assert category_asked("Entä mitä kirjasto ostaa?", "fi", in_conversation=True) is Modality.BUYS
+    assert category_asked("Entä mitä se ostaa?", "fi") == Category(Modality.BUYS)
+    assert category_asked("Entä mitä kirjasto ostaa?", "fi", in_conversation=True) == Category(Modality.BUYS)
 
 
 def test_categories_are_the_division_of_labour_sections(corpus):
-    sections = {m: category_sections(corpus, m) for m in Modality if m is not Modality.CONTEXT}
+    sections = {m: category_sections(corpus, Category(m)) for m in Modality if m is not Modality.CONTEXT}
     # Section 1's core tasks are done by the library itself too, but "does itself" is the category of 2.1.
     assert sections == {
         Modality.DOES_ITSELF: ("2.1",),
@@ -70,6 +71,8 @@ def test_categories_are_the_division_of_labour_sections(corpus):
         Modality.DOES_NOT: ("2.4",),
         Modality.DEVELOPING: ("3",),
     }
+    assert category_sections(corpus, Category(Modality.DOES_ITSELF, "core_tasks")) == ("1",)
+    assert category_sections(corpus, Category(Modality.DOES_ITSELF, "general")) == ("2.1",)
 
 
 def test_the_answer_lists_every_statement_of_the_category_with_verbatim_citations(fake_assistant, corpus, document):
@@ -120,4 +123,36 @@ def test_after_a_category_question_a_follow_up_may_ask_for_another_category(fake
 
 def test_after_another_question_it_is_not_the_library():
     assert category_asked("entä yhteistyössä?", "fi", in_conversation=True) is None
-    assert category_asked("Entä mitä se ostaa?", "fi", in_conversation=True, follows_category=True) is Modality.BUYS
+    assert category_asked("Entä mitä se ostaa?", "fi", in_conversation=True, follows_category=True) == Category(Modality.BUYS)
+
+
+@pytest.mark.parametrize(
+    "language, question, scope",
+    [
+        ("fi", "Mitkä ovat kirjaston lakisääteiset tehtävät?", "core_tasks"),
+        ("sv", "Vilka är bibliotekets kärnuppgifter enligt lagen?", "core_tasks"),
+        ("en", "What are the library's core tasks?", "core_tasks"),
+        ("fi", "Mitä kirjasto tekee?", "general"),
+        ("fi", "Mitä palveluja kirjasto tarjoaa?", "general"),
+        ("sv", "Vad gör biblioteket?", "general"),
+        ("en", "What does the library do?", "general"),
+        ("en", "Which services does the library offer?", "general"),
+    ],
+)
+def test_questions_for_the_core_tasks_or_for_everything_are_lists_of_what_the_library_does(language, question, scope):
+    assert category_asked(question, language) == Category(Modality.DOES_ITSELF, scope)
+
+
+def test_the_core_tasks_are_section_1_with_every_statutory_task_on_a_line_of_its_own(fake_assistant, corpus):
+    answer = fake_assistant.ask("What are the library's core tasks?")
+    assert answer.verdict == "yes"
+    assert [c.quote for c in answer.citations] == [u.text for u in corpus.units if u.section == "1"]
+    # The statutory tasks are one sentence cut at ';' into six units, each translated as a sentence of its own.
+    assert sum("statutory tasks" in line for line in answer.answer.split("\n")) == 1 + 6
+
+
+def test_what_the_library_does_lists_its_own_services_and_points_to_the_rest(fake_assistant):
+    # Before: "Vad gör biblioteket?" was answered "Nej, biblioteket gör inte det", from the book-sales statement.
+    answer = fake_assistant.ask("Vad gör biblioteket?")
+    assert answer.verdict == "yes" and {c.section for c in answer.citations} == {"2.1"}
+    assert answer.answer.split("\n")[-1].startswith("Dessutom köper biblioteket in vissa tjänster")
