@@ -4,6 +4,8 @@ biblioteket?", "Mitä kirjasto selvittää?".
 Such a question names no topic, so retrieval has nothing to match but the category's own words, and the best
 single statement answers it badly (one sentence of 2.1 for "what does the library not do?", or `not_covered`
 because only the title matched). The answer is the category's section as a whole, which the document states.
+Two more lists are answered the same way: the core and statutory tasks (section 1), and what the library does at
+all ("Vad gör biblioteket?": its own services, with a pointer to the other categories).
 
 A question counts only when every word in it is a question word, a word for the library, a filler ("things",
 "services", "tasks") or a word of one category. With a word of its own left over ("What does the library not do
