@@ -39,6 +39,7 @@ from assistant.index import (
 from assistant.language import detect_language, looks_like_supported_language
 from assistant.lexical import Analyzer, analysis_fingerprint
 from assistant.overview import Category, category_asked, category_sections
+from assistant.query_adapter import QueryAdapter, load_query_adapter
 from assistant.retrieval import DEFAULT_WEIGHTS, Retrieval, RetrievalWeights, UnitRanker
 from assistant.verdict import DEFAULT_POLICY, Decision, VerdictPolicy, decide, decide_category
 
@@ -83,6 +84,13 @@ class Assistant:
         self.policy = policy
         self.coverage = coverage
         self.max_question_chars = max_question_chars
+
+    def with_adapter(self, adapter: QueryAdapter | None) -> "Assistant":
+        """The same assistant comparing questions through another query adapter (fitting compares several)."""
+        return Assistant(
+            self.ranker.with_adapter(adapter), self.writer, policy=self.policy, coverage=self.coverage,
+            max_question_chars=self.max_question_chars,
+        )
 
     @functools.cached_property
     def chain(self):
@@ -221,6 +229,7 @@ def load_assistant(
     weights: RetrievalWeights = DEFAULT_WEIGHTS,
     policy: VerdictPolicy = DEFAULT_POLICY,
     use_coverage_model: bool = True,
+    use_query_adapter: bool = True,
     notify: Notify = _stderr,
     progress=print_progress,
 ) -> Assistant:
@@ -236,7 +245,8 @@ def load_assistant(
         embedder = create_embedder(settings)
     analyzers = analyzers_for_languages()
     index = ensure_index(settings, corpus, alignment, embedder, analyzers, notify=notify, progress=progress)
-    ranker = UnitRanker(index, corpus, embedder, analyzers, weights)
+    adapter = load_query_adapter(embedder.id, notify=notify) if use_query_adapter else None
+    ranker = UnitRanker(index, corpus, embedder, analyzers, weights, adapter)
     writer = AnswerWriter(corpus, alignment, settings.referral_url)
     # The fitted coverage model applies to the embedder it was fitted for; others use the rule gate.
     coverage = load_coverage_model(embedder.id, notify=notify) if use_coverage_model else None

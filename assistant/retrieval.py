@@ -7,6 +7,7 @@ question's own language: an ungated lexical ranking hurts cross-lingual question
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,7 @@ from assistant.corpus import Corpus, Unit
 from assistant.index import LoadedIndex
 from assistant.lexical import Analyzer, LexicalIndex, hiring_read
 from assistant.modality import Modality
+from assistant.query_adapter import QueryAdapter
 from assistant.qualifiers import (
     QUALIFIERS,
     asks_about_future,
@@ -105,6 +107,7 @@ class Retrieval:
     names_a_branch: bool = False  # the question names one of the library's branches ("Oodi", "Kallion kirjasto")
     asks_about: tuple[tuple[str, str | None], ...] = ()  # per qualifier, the kind the question asks about ("price", "free")
     profile: MatchProfile | None = None
+    context_used: bool = False  # an earlier turn was read in (a follow-up), not set aside
     # e5's vector of what the profile read: the question, or a follow-up read into its earlier turn.
     question_vector: np.ndarray | None = field(default=None, repr=False, compare=False)
     support_probe: Callable[[], tuple[tuple[str, float], ...]] | None = field(default=None, repr=False, compare=False)
@@ -130,10 +133,12 @@ class UnitRanker:
         embedder,
         analyzers: dict[str, Analyzer],
         weights: RetrievalWeights = DEFAULT_WEIGHTS,
+        adapter: QueryAdapter | None = None,
     ):
         self.corpus = corpus
         self.embedder = embedder
         self.weights = weights
+        self.adapter = adapter
         self.units: list[Unit] = []
         unit_position: dict[str, int] = {}
         for view in index.views:
@@ -186,10 +191,34 @@ class UnitRanker:
             lex = LexicalIndex(analyzer, [index.terms[i] for i in positions], surfaces)
             self._lexical[language] = (lex, self._view_unit[positions])
 
+    def with_adapter(self, adapter: QueryAdapter | None) -> "UnitRanker":
+        """The same ranker comparing questions through another adapter (fitting compares several)."""
+        other = copy.copy(self)
+        other.adapter = adapter
+        return other
+
+    def views(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """e5's vector of every view of the document, and the section of each view's unit."""
+        return self._vectors, tuple(self.units[u].section for u in self._view_unit)
+
+    def question_vector(self, question: str, language: str) -> np.ndarray:
+        """e5's vector of a question as `rank` reads it alone (typos respelt, branches read as the library),
+        before any adapter: what an adapter is fitted on."""
+        return self._query_vector(self._reading(hiring_read(question, language), language)[1])
+
+    def _reading(self, question: str, language: str) -> tuple[str, str]:
+        # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads
+        # typos as other words, so it gets the question with the document's spelling, and branch names
+        # (which it does not know) as the library.
+        respelt = self._lexical[language][0].respelt(question)
+        return respelt, self.analyzers[language].branches_as_library(respelt)
+
     def _query_vector(self, text: str) -> np.ndarray:
         return np.asarray(self.embedder.query_vector(text), dtype=np.float32)
 
     def _similarities(self, query: np.ndarray) -> np.ndarray:
+        if self.adapter is not None:
+            query = self.adapter.apply(query)
         # Not `@`: from about 1,500 views up, OpenBLAS runs this product on threads that then spin-wait and
         # take the cores from the next query embedding (e5 answers got 3x slower). einsum's own loop is
         # single-threaded and needs a fraction of a millisecond.
@@ -234,16 +263,20 @@ class UnitRanker:
         When `context_certain` is false the question may stand on its own; the context is used only if it
         makes the question match the document clearly better.
         """
+        if context and self.adapter is not None:
+            # The adapter was fitted on questions asked alone; read into an earlier turn, a follow-up's
+            # similarities are those the follow-up rules were set for. One that turns out to stand on its
+            # own is read as asked alone.
+            read_in = self.with_adapter(None).rank(question, language, context, context_certain=context_certain)
+            if read_in.context_used:
+                return read_in
+            context = None
         lex = self._lexical[language][0]
         question = hiring_read(question, language)
         context = hiring_read(context, language) if context else context
         all_unknown = lex.unknown_tokens(question)
         unknown_tokens = all_unknown[: self.weights.max_unknown_probes]
-        # The meaning of "does the libary sell bookz" is that of "does the library sell books": e5 reads
-        # typos as other words, so it gets the question with the document's spelling, and branch names
-        # (which it does not know) as the library.
-        respelt = lex.respelt(question)
-        meant = self.analyzers[language].branches_as_library(respelt)
+        respelt, meant = self._reading(question, language)
         question_vector = self._query_vector(meant)
         question_views = self._similarities(question_vector)
         dense = question_dense = self._per_unit(question_views)
@@ -324,6 +357,7 @@ class UnitRanker:
             names_a_branch=meant != respelt,  # a branch name was read as the library
             asks_about=asked,
             profile=self._profile(profile_views, profile_dense, int(top)),
+            context_used=bool(context),
             question_vector=profile_vector,
         )
 

@@ -78,6 +78,7 @@ def test_committed_model_uses_known_signals():
 def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_training_questions(real_assistant):
     """Signals change when retrieval changes; then the model must be fitted again
     (`python -m assistant.evaluation.fit_coverage`), or it would weigh signals it was not fitted on."""
+    from assistant.evaluation.fit_adapter import folds_path, load_fold_adapters
     from assistant.evaluation.fit_coverage import (
         dev_rows,
         known_questions,
@@ -95,7 +96,9 @@ def test_committed_model_is_the_fit_of_the_current_pipeline_on_dev_and_the_train
     changed = [f"{q!r} ({d:.4f})" for q, d in zip(known.questions, moved) if d >= 1e-3]
     assert not changed, f"{len(changed)} known questions read differently, refit: " + "; ".join(changed[:5])
     rows, labels = dev_rows(real_assistant, known=known)
-    extra_rows, extra_labels = training_question_rows(real_assistant, training, known)
+    # Each training question is read through the adapter fitted without it, as fit_coverage does.
+    fold_adapters = load_fold_adapters(folds_path())
+    extra_rows, extra_labels = training_question_rows(real_assistant, training, known, fold_adapters=fold_adapters)
     refit = fit_coverage_model(
         rows + extra_rows, labels + extra_labels, embedder_id=committed.embedder_id, features=committed.features
     )

@@ -19,7 +19,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from assistant.coverage import (
 )
 from assistant.contract import LANGUAGES
 from assistant.evaluation.gold import DEFAULT_GOLD_SET, GoldCase, GoldSetError, load_gold, parsed_lines
+from assistant.query_adapter import QueryAdapter
 
 FOLDS = 5
 # Each cross-validation deals the folds this many times (seeded shuffles) and pools the predictions: with one
@@ -105,12 +106,29 @@ def dev_rows(
 
 
 def training_question_rows(
-    assistant, questions: Sequence[TrainingQuestion], known: KnownQuestions | None = None, *, among_known: bool = True
+    assistant,
+    questions: Sequence[TrainingQuestion],
+    known: KnownQuestions | None = None,
+    *,
+    among_known: bool = True,
+    fold_adapters: Mapping[int, QueryAdapter] | None = None,
 ) -> Rows:
     """Signals and labels of the training questions the coverage model decides. When they are `among_known`
-    (the training questions themselves), each one's own entry is left out: a question is most like itself."""
-    labelled = ((q.question, (), not q.covered) for q in questions)
-    return _rows(assistant, labelled, known, leave_own_out=among_known)
+    (the training questions themselves), each one's own entry is left out: a question is most like itself.
+    With `fold_adapters` (see fit_adapter), each question is read through the adapter of its fold, which was
+    fitted without it: through the one fitted on it, it would match better than a new question does."""
+    if fold_adapters is None:
+        labelled = ((q.question, (), not q.covered) for q in questions)
+        return _rows(assistant, labelled, known, leave_own_out=among_known)
+    from assistant.evaluation.fit_adapter import fold_of
+
+    readers = {fold: assistant.with_adapter(adapter) for fold, adapter in fold_adapters.items()}
+    rows, labels = [], []
+    for q in questions:
+        more_rows, more_labels = _rows(readers[fold_of(q.id)], [(q.question, (), not q.covered)], known, among_known)
+        rows += more_rows
+        labels += more_labels
+    return rows, labels
 
 
 def known_questions(assistant, questions: Sequence[TrainingQuestion]) -> KnownQuestions:
@@ -127,15 +145,23 @@ def known_questions(assistant, questions: Sequence[TrainingQuestion]) -> KnownQu
     return KnownQuestions(tuple(texts), tuple(labels), np.array(vectors))
 
 
-def top_section_agreement(assistant, questions: Sequence[TrainingQuestion]) -> tuple[int, int]:
+def top_section_agreement(
+    assistant, questions: Sequence[TrainingQuestion], fold_adapters: Mapping[int, QueryAdapter] | None = None
+) -> tuple[int, int]:
     """How many covered training questions have their best-ranked unit in one of their listed sections, of how many.
 
     A check of retrieval on questions written apart from the gold set; the coverage model plays no part in it.
+    With `fold_adapters`, each question is read through the adapter fitted without it.
     """
     covered = [q for q in questions if q.covered]
+    if fold_adapters is not None:
+        from assistant.evaluation.fit_adapter import fold_of
+
+        readers = {fold: assistant.with_adapter(adapter) for fold, adapter in fold_adapters.items()}
     agree = 0
     for q in covered:
-        retrieval = assistant.explain(q.question).retrieval
+        reader = readers[fold_of(q.id)] if fold_adapters is not None else assistant
+        retrieval = reader.explain(q.question).retrieval
         agree += bool(retrieval and retrieval.ranked and retrieval.ranked[0].unit.section in q.sections)
     return agree, len(covered)
 
@@ -241,12 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         print("fit_coverage: no cases to fit on", file=sys.stderr)
         return 1
-    extra = training_question_rows(assistant, questions, known) if questions else ([], [])
+    fold_adapters = None
+    if assistant.ranker.adapter is not None:
+        from assistant.evaluation.fit_adapter import folds_path, load_fold_adapters
+
+        fold_adapters = load_fold_adapters(folds_path())
+    extra = training_question_rows(assistant, questions, known, fold_adapters=fold_adapters) if questions else ([], [])
     features = tuple(FEATURES) if known is not None else tuple(f for f in FEATURES if f not in KNOWN_QUESTION_FEATURES)
     print(f"dev{' (with the conversations)' if conversations else ''}: {len(rows)} questions, {sum(labels)} not covered; "
           f"training questions: {len(extra[0])}, {sum(extra[1])} not covered")
     if questions:
-        agree, covered = top_section_agreement(assistant, questions)
+        agree, covered = top_section_agreement(assistant, questions, fold_adapters)
         print(f"  covered training questions whose best unit is in a listed section: {agree} of {covered}")
     _report("cross-validated on dev, fitted on dev alone", cross_validated(rows, labels, args.l2, features=features))
     if extra[0]:
