@@ -1,8 +1,9 @@
 """The query adapter: a linear map that turns e5's vector of a question toward the statements it is about.
 
-e5 reads a question by its words: "can our band play at the library for a fee?" lands nearer the statement
-that the library holds events than the one that it buys performers. People's questions name things the
-document does not (bands, henna workshops, zines), in ways e5 was never taught to connect with the document.
+e5 reads a question by its words: "Does the library pay for guest speakers, like authors or researchers, to
+come and give talks?" matched the library's own statutory tasks better than the statement that it buys expert
+and event services. People's questions name things the document does not (speakers, puppet theatre, ukulele
+clubs), in ways e5 was never taught to connect with the document.
 A square matrix, fitted on the training questions (`evals/coverage_training.jsonl`: which sections answer
 each one), turns a question's vector before it is compared with the document's views; the views (the index)
 stay as e5 made them. Linear adapters of this kind are what Chroma's research on embedding adapters found to
