@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from assistant.fitted import UNREADABLE, load_fitted
 from assistant.retrieval import Retrieval
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "coverage_model.json"
@@ -118,7 +118,7 @@ class KnownQuestions:
         try:
             if (old := KnownQuestions.load(path)) == self and np.array_equal(old.vectors, self.vectors):
                 return
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        except UNREADABLE:
             pass
         np.savez_compressed(
             path, questions=np.array(self.questions), not_covered=np.array(self.not_covered, dtype=bool),
@@ -232,14 +232,10 @@ def load_coverage_model(
 ) -> CoverageModel | None:
     """The fitted model for this embedder, or None (missing, unreadable, or fitted for another embedder).
     `notify` hears why a model could not be read: answers then come from the less accurate rule gate."""
-    try:
-        model = CoverageModel.load(path)
-    except (OSError, ValueError, TypeError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        if notify is not None:
-            notify(f"Warning: the coverage model {path} could not be read ({exc.__class__.__name__}: {exc}); "
-                   "whether a question is covered is judged by simpler rules, which are less accurate.")
-        return None
-    return model if model.embedder_id == embedder_id else None
+    return load_fitted(
+        CoverageModel.load, path, embedder_id, what="coverage model", notify=notify,
+        without_it="whether a question is covered is judged by simpler rules, which are less accurate",
+    )
 
 
 def fit_coverage_model(

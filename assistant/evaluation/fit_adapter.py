@@ -92,18 +92,21 @@ def load_fold_adapters(path: Path) -> dict[int, QueryAdapter]:
     return {fold: QueryAdapter.load(path.with_name(f"{path.stem}-{fold}.npz")) for fold in range(FOLDS)}
 
 
-def top_section_rate(ranker, adapters, rows: Sequence[tuple[str, str, Sequence[str]]], fold_ids=None) -> float:
-    """Share of (question, language, sections) whose best unit by meaning alone is in a listed section.
-    `adapters`: one adapter (or None) for all, or fold -> adapter with `fold_ids` giving each row's fold."""
+def top_section_rate(
+    ranker,
+    vectors: Sequence[np.ndarray],
+    sections: Sequence[Sequence[str]],
+    adapters: Sequence[QueryAdapter | None],
+) -> float:
+    """Share of questions whose best unit by meaning alone is in one of their `sections`: each question's vector
+    (before any adapter) read through its adapter in `adapters` (None: as e5 read it)."""
     view_vectors, view_sections = ranker.views()
     hits = 0
-    for n, (question, language, sections) in enumerate(rows):
-        adapter = adapters[fold_of(fold_ids[n])] if fold_ids is not None else adapters
-        vector = ranker.question_vector(question, language)
+    for vector, listed, adapter in zip(vectors, sections, adapters, strict=True):
         if adapter is not None:
             vector = adapter.apply(vector)
-        hits += view_sections[int(np.argmax(np.einsum("ij,j->i", view_vectors, vector)))] in sections
-    return hits / max(len(rows), 1)
+        hits += view_sections[int(np.argmax(np.einsum("ij,j->i", view_vectors, vector)))] in listed
+    return hits / max(len(vectors), 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,17 +133,20 @@ def main(argv: list[str] | None = None) -> int:
         trained_on=f"{training_path.name}: {len(covered)} covered questions, {settings.epochs} epochs", vectors=vectors,
     )
     print(f"fitted six adapters in {time.perf_counter() - started:.0f} s")
-    training_rows = [(q.question, q.language, q.sections) for q in covered]
-    ids = [q.id for q in covered]
     print("best unit by meaning alone in a listed section, without -> with the adapter:")
+    training = [vectors[q.id] for q in covered], [q.sections for q in covered]
     print(f"  training questions, each by the adapter that did not see it: "
-          f"{top_section_rate(ranker, None, training_rows):.3f} -> {top_section_rate(ranker, folds, training_rows, ids):.3f}")
-    dev = [(c.question, c.language, c.sections) for c in load_gold(DEFAULT_GOLD_SET, "dev")
-           if not c.history and c.verdicts != ("not_covered",)]
-    print(f"  gold dev split: {top_section_rate(ranker, None, dev):.3f} -> {top_section_rate(ranker, adapter, dev):.3f}")
+          f"{top_section_rate(ranker, *training, [None] * len(covered)):.3f} -> "
+          f"{top_section_rate(ranker, *training, [folds[fold_of(q.id)] for q in covered]):.3f}")
+    named = [("gold dev split", [(c.question, c.language, c.sections) for c in load_gold(DEFAULT_GOLD_SET, "dev")
+                                 if not c.history and c.verdicts != ("not_covered",)])]
     if args.check:
-        check = [(q.question, q.language, q.sections) for q in load_training_questions(Path(args.check)) if q.covered]
-        print(f"  check questions: {top_section_rate(ranker, None, check):.3f} -> {top_section_rate(ranker, adapter, check):.3f}")
+        named.append(("check questions", [(q.question, q.language, q.sections)
+                                          for q in load_training_questions(Path(args.check)) if q.covered]))
+    for name, rows in named:
+        asked = [ranker.question_vector(question, language) for question, language, _ in rows], [r[2] for r in rows]
+        print(f"  {name}: {top_section_rate(ranker, *asked, [None] * len(rows)):.3f} -> "
+              f"{top_section_rate(ranker, *asked, [adapter] * len(rows)):.3f}")
     out = Path(args.out)
     adapter.save(out)
     save_fold_adapters(folds, folds_path(out))

@@ -19,7 +19,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -117,18 +117,24 @@ def training_question_rows(
     (the training questions themselves), each one's own entry is left out: a question is most like itself.
     With `fold_adapters` (see fit_adapter), each question is read through the adapter of its fold, which was
     fitted without it: through the one fitted on it, it would match better than a new question does."""
-    if fold_adapters is None:
-        labelled = ((q.question, (), not q.covered) for q in questions)
-        return _rows(assistant, labelled, known, leave_own_out=among_known)
-    from assistant.evaluation.fit_adapter import fold_of
-
-    readers = {fold: assistant.with_adapter(adapter) for fold, adapter in fold_adapters.items()}
+    reader_of = _reader_of(assistant, fold_adapters)
     rows, labels = [], []
     for q in questions:
-        more_rows, more_labels = _rows(readers[fold_of(q.id)], [(q.question, (), not q.covered)], known, among_known)
+        more_rows, more_labels = _rows(reader_of(q), [(q.question, (), not q.covered)], known, among_known)
         rows += more_rows
         labels += more_labels
     return rows, labels
+
+
+def _reader_of(assistant, fold_adapters: Mapping[int, QueryAdapter] | None) -> Callable[[TrainingQuestion], object]:
+    """training question -> the assistant that reads it: `assistant` itself, or with `fold_adapters` the
+    assistant through the adapter of the question's fold (fitted without it)."""
+    if fold_adapters is None:
+        return lambda question: assistant
+    from assistant.evaluation.fit_adapter import fold_of
+
+    readers = {fold: assistant.with_adapter(adapter) for fold, adapter in fold_adapters.items()}
+    return lambda question: readers[fold_of(question.id)]
 
 
 def known_questions(assistant, questions: Sequence[TrainingQuestion]) -> KnownQuestions:
@@ -154,14 +160,10 @@ def top_section_agreement(
     With `fold_adapters`, each question is read through the adapter fitted without it.
     """
     covered = [q for q in questions if q.covered]
-    if fold_adapters is not None:
-        from assistant.evaluation.fit_adapter import fold_of
-
-        readers = {fold: assistant.with_adapter(adapter) for fold, adapter in fold_adapters.items()}
+    reader_of = _reader_of(assistant, fold_adapters)
     agree = 0
     for q in covered:
-        reader = readers[fold_of(q.id)] if fold_adapters is not None else assistant
-        retrieval = reader.explain(q.question).retrieval
+        retrieval = reader_of(q).explain(q.question).retrieval
         agree += bool(retrieval and retrieval.ranked and retrieval.ranked[0].unit.section in q.sections)
     return agree, len(covered)
 
