@@ -111,8 +111,15 @@ def format_answer(answer: Answer) -> str:
     if answer.referral_to_show:
         lines += ["", answer.referral_to_show]
     for n, c in enumerate(answer.citations, 1):
-        lines += ["", f"[{n}] {c.section} {c.heading} ({c.source}, chars {c.start}-{c.end})", f"    \u201c{c.quote}\u201d"]
+        lines += ["", f"[{n}] {_where(c)}", f"    \u201c{c.quote}\u201d"]
+    if answer.closest is not None:
+        c = answer.closest
+        lines += ["", f"Closest statement (it may not answer the question): {_where(c)}", f"    \u201c{c.quote}\u201d"]
     return "\n".join(lines)
+
+
+def _where(citation) -> str:
+    return f"{citation.section} {citation.heading} ({citation.source}, chars {citation.start}-{citation.end})"
 
 
 def _dump(obj: dict) -> str:

@@ -86,6 +86,18 @@ MAY_NOT_ANSWER = {
     "sv": "Beskrivningen svarar kanske inte på just det du frågade.",
     "en": "The description may not answer exactly what you asked.",
 }
+# A not_covered the coverage model was unsure of (`Decision.closest`) opens with this instead, and goes on to
+# what the description says nearest.
+NOT_COVERED_UNSURE = {
+    "fi": "Kirjaston työnjakokuvaus ei näytä vastaavan tähän suoraan, joten en voi sanoa varmasti.",
+    "sv": "Bibliotekets beskrivning av arbetsfördelningen verkar inte svara direkt på det här, så jag kan inte säga säkert.",
+    "en": "The library's division-of-labour description does not seem to answer this directly, so I cannot say for sure.",
+}
+CLOSEST = {
+    "fi": "Lähimpänä kysymystäsi kuvauksessa on tämä, mutta se ei välttämättä vastaa siihen: {text}",
+    "sv": "Närmast din fråga kommer det här i beskrivningen, men det svarar kanske inte på den: {text}",
+    "en": "The closest the description comes is this, which may not answer your question: {text}",
+}
 UNSUPPORTED_LANGUAGE = (
     "I can answer in Finnish, Swedish and English. Voit kysyä suomeksi. Du kan fråga på svenska."
 )
@@ -155,8 +167,13 @@ class AnswerWriter:
             lead = RENTS_TO_ORGANISERS
         parts = [lead[language]]
         referral = None
+        closest = None
         if verdict == "not_covered":
             referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
+            if decision.closest is not None:
+                parts = [NOT_COVERED_UNSURE[language]]
+                parts.append(CLOSEST[language].format(text=self._text(decision.closest.unit, language)))
+                closest = self.citation(decision.closest.unit)
         else:
             top = decision.evidence[0].unit
             statement = self._statement(top, language)
@@ -178,7 +195,9 @@ class AnswerWriter:
                 parts.append(MAY_NOT_ANSWER[language])
                 referral = referral or NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
         citations = tuple(self.citation(e.unit) for e in decision.evidence)
-        return Answer(question, language, verdict, " ".join(parts), referral, citations, doubtful=decision.doubtful)
+        return Answer(
+            question, language, verdict, " ".join(parts), referral, citations, doubtful=decision.doubtful, closest=closest
+        )
 
     def _category(self, question: str, language: str, decision: Decision) -> Answer:
         """Every statement of the category, one per line, each sentence once (a sentence cut at `vaan` is two units)."""

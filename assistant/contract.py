@@ -52,6 +52,9 @@ class Answer:
     # Not part of the JSON contract: the coverage model was unsure, and the answer text says the description
     # may not answer exactly this. Views mark the verdict as uncertain.
     doubtful: bool = field(default=False, compare=False)
+    # Not part of the JSON contract (a not_covered answer cites nothing): for a not_covered the coverage model was
+    # unsure of, the statement that came closest, which views show for the person to read and judge.
+    closest: Citation | None = field(default=None, compare=False)
 
     @property
     def referral_to_show(self) -> str | None:

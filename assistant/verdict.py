@@ -36,6 +36,11 @@ class VerdictPolicy:
     # was asked: on the check questions about half the answers from 0.2 to 0.5 are near misses the document
     # does not answer, against one in nine below 0.2 (none of gold dev's nine answers from 0.2 up is one).
     doubt_probability: float = 0.2
+    # ... and a "not covered" whose probability is below this is one the model was unsure of too: the answer shows
+    # the closest statement, which the person can read and judge. On the check questions, 11 of the 38 such
+    # answers from 0.5 to 0.7 were to questions the document does answer (9 of them by the statement shown),
+    # against 11 of 211 from 0.7 up.
+    closest_probability: float = 0.7
 
 
 DEFAULT_POLICY = VerdictPolicy()
@@ -50,11 +55,13 @@ class Decision:
     # When a "no" about the narrow kind answers the question with a yes ("is it free?" -> "the library does
     # not produce paid digital services"): the kind it affirms, for the answer to say so.
     affirms: str | None = None
-    # The coverage model was not sure: the evidence may not answer exactly what was asked.
+    # The coverage model was not sure: the evidence may not answer exactly what was asked (or, for not_covered,
+    # the document may answer it after all; `closest` is then the statement it would be).
     doubtful: bool = False
     # The question asked for a whole list ("what does the library not do?"): the evidence is the sections of that
     # category, and this its scope (`overview.Category.scope`).
     lists: str | None = None
+    closest: Evidence | None = None
 
 
 def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
@@ -63,18 +70,19 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
         return Decision("not_covered", (), 0.0, "no evidence")
     top = retrieval.ranked[0]
     covered, reason = answerable(top, retrieval)
-    not_covered_probability = 0.0
+    not_covered_probability = None  # unless the coverage model decides
     if covered and coverage:
         covered, reason, not_covered_probability = _covered_by_model(retrieval, coverage)
     elif covered:
         covered, reason = _covered(top, retrieval, policy)
     if not covered:
-        return Decision("not_covered", (), top.score, reason)
+        unsure = not_covered_probability is not None and not_covered_probability < policy.closest_probability
+        return Decision("not_covered", (), top.score, reason, doubtful=unsure, closest=top if unsure else None)
     verdict = VERDICT_OF_MODALITY[top.unit.modality]
     affirms = _affirmed_by_denial(top, retrieval)
     if affirms:
         verdict, reason = "yes", f"{reason}; the statement denies only the opposite of '{affirms}'"
-    doubtful = not_covered_probability >= policy.doubt_probability
+    doubtful = (not_covered_probability or 0.0) >= policy.doubt_probability
     return Decision(verdict, _citations(retrieval, policy), top.score, reason, affirms, doubtful)
 
 

@@ -33,6 +33,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "bot": "Avustaja",
         "conversation": "Keskustelu",
         "sources": "Lähde kuvauksessa",
+        "closest": "Lähin kohta kuvauksessa",
         "section": "Kohta",
         "referral": "Kysy lisää kirjastosta:",
         "referral_link": "Kirjaston yhteystiedot",
@@ -62,6 +63,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "bot": "Assistenten",
         "conversation": "Samtal",
         "sources": "Källa i beskrivningen",
+        "closest": "Närmaste stället i beskrivningen",
         "section": "Avsnitt",
         "referral": "Fråga biblioteket:",
         "referral_link": "Bibliotekets kontaktuppgifter",
@@ -91,6 +93,7 @@ WIDGET_TEXT: dict[str, dict[str, str]] = {
         "bot": "Assistant",
         "conversation": "Conversation",
         "sources": "Source in the description",
+        "closest": "Closest passage in the description",
         "section": "Section",
         "referral": "Ask the library:",
         "referral_link": "Library contact details",
@@ -271,7 +274,13 @@ def render_staff_answer(question: str, answer: Answer, elapsed_ms: float, referr
 def render_staff_citations(answer: Answer) -> str:
     """The staff view's citations panel."""
     if not answer.citations:
-        return '<p class="no-citations">No citation: the description does not say.</p>'
+        nothing = '<p class="no-citations">No citation: the description does not say.</p>'
+        if answer.closest is None:
+            return nothing
+        return (
+            f'{nothing}<h2 class="panel-heading">Closest statement (it may not answer the question)</h2>'
+            f"{render_citations([answer.closest])}"
+        )
     count = len(answer.citations)
     title = "Citation" if count == 1 else f"Citations ({count})"
     return f'<h2 class="panel-heading">{title}</h2>{render_citations(answer.citations)}'
@@ -310,10 +319,13 @@ def render_widget_answer(answer: Answer, ui_lang: str, referral_url: str) -> str
     text = WIDGET_TEXT[ui_lang]
     lang = lang_of(answer.language)
     sources = ""
-    if answer.citations:
+    shown, summary = answer.citations, text["sources"]
+    if not shown and answer.closest is not None:  # the statement a doubtful "not covered" came closest to
+        shown, summary = (answer.closest,), text["closest"]
+    if shown:
         sources = (
-            f'<details class="sources"><summary lang="{ui_lang}">{esc(text["sources"])}</summary>'
-            f"{render_citations(answer.citations, text['section'])}</details>"
+            f'<details class="sources"><summary lang="{ui_lang}">{esc(summary)}</summary>'
+            f"{render_citations(shown, text['section'])}</details>"
         )
     return (
         f"{render_badge(answer.verdict, lang, answer.doubtful)}"

@@ -113,3 +113,23 @@ def test_a_yes_from_renting_spaces_to_organisers_says_so_rather_than_that_the_li
     answer = writer.write("q", language, decision)
     assert answer.answer.startswith(lead)
     assert "itself" not in answer.answer.split(".")[0] and "itse." not in answer.answer.split(":")[0]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_doubtful_not_covered_shows_the_closest_statement_in_words_but_cites_nothing(corpus, writer, language):
+    from assistant.cli import format_answer
+    from assistant.compose import CLOSEST, NOT_COVERED_REFERRAL, NOT_COVERED_UNSURE
+
+    plain = writer.write("q", language, Decision("not_covered", (), 0.9, "test"))
+    closest = evidence(corpus, "2.1-4")
+    unsure = writer.write("q", language, Decision("not_covered", (), 0.9, "test", doubtful=True, closest=closest))
+    assert plain.closest is None and CLOSEST[language].split("{")[0] not in plain.answer
+    assert unsure.answer.startswith(NOT_COVERED_UNSURE[language] + " " + CLOSEST[language].split("{")[0])
+    assert unsure.answer.endswith(writer._text(closest.unit, language))
+    assert unsure.referral == plain.referral == NOT_COVERED_REFERRAL[language].format(url="https://www.helmet.fi")
+    # The JSON contract is unchanged: a not_covered cites nothing, and the closest statement is no key of it.
+    assert unsure.citations == () and unsure.to_dict().keys() == plain.to_dict().keys()
+    quote = unsure.closest.quote
+    assert quote == corpus.document(closest.unit.source).text[unsure.closest.start : unsure.closest.end]
+    assert "Closest statement" in format_answer(unsure) and f"\u201c{quote}\u201d" in format_answer(unsure)
+    assert "Closest statement" not in format_answer(plain)

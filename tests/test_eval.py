@@ -132,6 +132,21 @@ def test_the_report_counts_answers_marked_uncertain_and_how_many_of_them_are_wro
     assert line.split()[2:7] == ["2", "of", "which", "1", "with"]
 
 
+
+def test_the_report_counts_unsure_not_covered_answers_and_how_many_the_document_answers():
+    from assistant.compose import CLOSEST
+
+    text = {DOC: "x" * 500}
+    closest = lambda language: {**answer("not_covered", ()), "answer": "... " + CLOSEST[language].format(text="x")}
+    results = [
+        score_case(case(id="a", verdicts=("not_covered",), evidence=(), sections=()), closest("sv"), text),
+        score_case(case(id="b", verdicts=("yes",), evidence=(), sections=()), closest("fi"), text),
+        score_case(case(id="c", verdicts=("not_covered",), evidence=(), sections=()), answer("not_covered", ()), text),
+    ]
+    line = next(l for l in text_report({"assistant": summarise(results)}, results).splitlines() if "(unsure)" in l)
+    assert line.split()[3:] == ["2", "closest", "statement", "shown;", "of", "which", "1", "the", "document", "answers", "(assistant)"]
+
+
 def test_wilson_interval_narrows_with_more_cases():
     low, high = wilson_interval(90, 100)
     assert (round(low, 3), round(high, 3)) == (0.826, 0.945)

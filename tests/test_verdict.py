@@ -50,8 +50,11 @@ def test_an_answer_the_coverage_model_is_unsure_of_is_marked_doubtful_and_one_it
 
     profile = MatchProfile(top_text_view=0.9, top_question_view=0.9, best_text_view=0.9, top_gap5=0.05)
     retrieval = Retrieval(ranked(corpus, ("2.4-2", 1.0)).ranked, content_words=4, unknown_words=0, profile=profile)
-    sure, unsure, rejected = (decide(retrieval, coverage=unsure_model(p)) for p in (0.1, 0.3, 0.6))
+    sure, unsure, rejected_unsure, rejected = (decide(retrieval, coverage=unsure_model(p)) for p in (0.1, 0.3, 0.6, 0.9))
     assert (sure.verdict, sure.doubtful) == ("no", False)
     assert (unsure.verdict, unsure.doubtful) == ("no", True)
-    assert (rejected.verdict, rejected.doubtful) == ("not_covered", False)
+    # Rejected, but not by much: the statement that came closest goes with it, and nothing is cited.
+    assert (rejected_unsure.verdict, rejected_unsure.doubtful, rejected_unsure.evidence) == ("not_covered", True, ())
+    assert rejected_unsure.closest.unit.id == "kirjastopalvelukokonaisuuden-tyonjaot#2.4-2"
+    assert (rejected.verdict, rejected.doubtful, rejected.closest) == ("not_covered", False, None)
     assert not decide(retrieval).doubtful  # the rule gate has no probability to be unsure with

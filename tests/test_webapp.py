@@ -25,10 +25,12 @@ from assistant.webapp import (
     create_app,
 )
 from assistant.webhtml import (
+    WIDGET_TEXT,
     Exchange,
     render_badge,
     render_quote_in_paragraph,
     render_staff_answer,
+    render_staff_citations,
     render_transcript,
     render_widget_answer,
     verdict_label,
@@ -511,6 +513,29 @@ def test_a_doubtful_answer_is_marked_uncertain_in_words_in_both_views(corpus, la
         sure, doubtful = (render(a) for a in answers)
         assert unsure in doubtful and "verdict-doubtful" in doubtful
         assert unsure not in sure and "verdict-doubtful" not in sure
+
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_a_doubtful_not_covered_shows_the_closest_passage_in_both_views(corpus, language):
+    from assistant.aligned import load_alignment
+    from assistant.compose import AnswerWriter
+    from assistant.config import DEFAULT_CORPUS_DIR
+    from assistant.retrieval import Evidence
+    from assistant.verdict import Decision
+
+    writer = AnswerWriter(corpus, load_alignment(DEFAULT_CORPUS_DIR, corpus), "https://www.helmet.fi")
+    unit = corpus.unit("kirjastopalvelukokonaisuuden-tyonjaot#2.1-4")
+    plain, unsure = (
+        writer.write("q", language, Decision("not_covered", (), 0.9, "t", doubtful=d, closest=Evidence(unit, 0.9, 0.9, 0.5) if d else None))
+        for d in (False, True)
+    )
+    staff = [render_staff_citations(a) for a in (plain, unsure)]
+    assert "Closest statement" in staff[1] and "<mark>" in staff[1] and "Closest statement" not in staff[0]
+    assert "No citation" in staff[1]  # still nothing cited
+    closest_summary = WIDGET_TEXT[language]["closest"]
+    widget = [render_widget_answer(a, language, "https://www.helmet.fi") for a in (plain, unsure)]
+    assert closest_summary in widget[1] and "<mark>" in widget[1] and 'class="sources"' not in widget[0]
 
 
 def test_verdict_words_examples():

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Mapping
 
-from assistant.compose import MAY_NOT_ANSWER
+from assistant.compose import CLOSEST, MAY_NOT_ANSWER
 from assistant.contract import VERDICTS
 from assistant.evaluation.gold import GoldCase
 
@@ -64,6 +64,12 @@ class CaseResult:
 def marked_uncertain(answer: Mapping) -> bool:
     """Whether the answer says the description may not answer exactly what was asked (a doubtful answer)."""
     return answer.get("verdict") != "not_covered" and any(s in answer.get("answer", "") for s in MAY_NOT_ANSWER.values())
+
+
+def shows_closest(answer: Mapping) -> bool:
+    """Whether a not_covered answer shows the statement that came closest (the coverage model was unsure)."""
+    text = answer.get("answer", "")
+    return answer.get("verdict") == "not_covered" and any(s.split("{")[0] in text for s in CLOSEST.values())
 
 
 def score_case(case: GoldCase, answer: dict, documents: Mapping[str, str], seconds: float = 0.0) -> CaseResult:

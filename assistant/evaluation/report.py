@@ -6,7 +6,7 @@ import html
 from typing import Mapping
 
 from assistant.contract import VERDICTS
-from assistant.evaluation.metrics import CaseResult, Summary, marked_uncertain
+from assistant.evaluation.metrics import CaseResult, Summary, marked_uncertain, shows_closest
 
 HEADLINE = (
     ("verdict_accuracy", "verdict accuracy"),
@@ -44,6 +44,10 @@ def text_report(runs: Mapping[str, Summary], results: list[CaseResult], max_fail
     uncertain = [r for r in results if marked_uncertain(r.answer)]
     wrong = sum(not r.verdict_ok for r in uncertain)
     lines.append(f"{'marked uncertain':<{width}}{len(uncertain):>{col}}  of which {wrong} with a wrong verdict ({names[0]})")
+    # ... and how often a "not covered" shown with the closest statement is a question the document does answer.
+    closest = [r for r in results if shows_closest(r.answer)]
+    answered = sum(not r.verdict_ok for r in closest)
+    lines.append(f"{'not covered (unsure)':<{width}}{len(closest):>{col}}  closest statement shown; of which {answered} the document answers ({names[0]})")
     for title, table in (("language", "by_language"), ("category", "by_category")):
         lines += ["", f"{'by ' + title:<{width}}{'n':>5}" + "".join(f"{n + ' verdict':>{len(n) + 10}}{n + ' cite':>{len(n) + 8}}" for n in names)]
         for group, row in getattr(main, table).items():
