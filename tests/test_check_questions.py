@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from assistant.compose import CLOSEST
 from assistant.evaluation.check_questions import main, score_check_questions
 from assistant.evaluation.fit_coverage import TrainingQuestion
 
@@ -12,9 +13,9 @@ def question(id, covered, sections=(), language="fi"):
     return TrainingQuestion(id=id, question=f"q {id}", language=language, covered=covered, sections=tuple(sections))
 
 
-def answer(verdict, section=None):
+def answer(verdict, section=None, text=""):
     citations = [{"section": section, "quote": "x"}] if section else []
-    return {"verdict": verdict, "citations": citations}
+    return {"verdict": verdict, "citations": citations, "answer": text}
 
 
 def test_not_covered_is_scored_against_the_label_by_round_and_language():
@@ -26,8 +27,9 @@ def test_not_covered_is_scored_against_the_label_by_round_and_language():
         question("gate5-sv-003", True, ["2"], language="sv"),  # answered from 2.3, which lies within 2: cited right
         question("gate5-sv-004", True, ["2.1"], language="sv"),  # answered from 2.10 is not 2.1
     ]
+    unsure = CLOSEST["fi"].format(text="...")  # not covered, the closest statement shown
     answers = [
-        answer("yes", "2.1"), answer("not_covered"), answer("not_covered"), answer("yes", "2.1"),
+        answer("yes", "2.1"), answer("not_covered", text=unsure), answer("not_covered"), answer("yes", "2.1"),
         answer("partnership", "2.3"), answer("yes", "2.10"),
     ]
     scores = score_check_questions(questions, answers)
@@ -37,6 +39,7 @@ def test_not_covered_is_scored_against_the_label_by_round_and_language():
     assert (everything.questions, everything.right) == (6, 4)
     assert everything.precision == 1 / 2 and everything.recall == 1 / 2
     assert (everything.cited_from_listed_section, everything.covered) == (2, 4)
+    assert (everything.closest_shown, everything.closest_shown_covered) == (1, 1)
     assert scores["round gate3"].accuracy == 1 / 2
     assert scores["language sv"].right == 3 and scores["language sv"].recall == 1 / 2
 
@@ -57,4 +60,4 @@ def test_the_command_reads_the_set_and_prints_a_table(tmp_path, capsys):
     table = capsys.readouterr().out
     assert "round gate3" in table and "language en" in table
     all_row = next(line for line in table.splitlines() if line.startswith("all"))
-    assert all_row.split()[1:3] == ["2", "50.0%"]
+    assert all_row.split()[1:3] == ["2", "50.0%"] and all_row.split()[-2:] == ["0", "(0)"]

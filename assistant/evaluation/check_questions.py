@@ -3,7 +3,9 @@
 The check questions (`evals/coverage_check.jsonl`) are labelled only "covered or not" and are never fitted on.
 This asks each one as a person would (every rule and the coverage model in play) and counts how often
 `not_covered` is given exactly when the description does not answer, with not_covered precision and recall,
-and how many covered ones are answered from one of their listed sections. By round (the id's prefix,
+and how many covered ones are answered from one of their listed sections; also how many `not_covered` answers
+come with the closest statement (the coverage model was unsure) and how many of those the description does
+answer. By round (the id's prefix,
 `gate3`, `gate5`, ...) and by language, so a fresh round can be read apart from the older ones.
 """
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from assistant.evaluation.fit_coverage import DEFAULT_CHECK_SET, TrainingQuestion, load_training_questions
+from assistant.evaluation.metrics import shows_closest
 
 
 @dataclass
@@ -26,6 +29,8 @@ class CheckScore:
     not_covered_labelled: int = 0
     covered: int = 0
     cited_from_listed_section: int = 0  # covered, answered, first citation in a listed section
+    closest_shown: int = 0  # not_covered given with the closest statement (the coverage model was unsure)
+    closest_shown_covered: int = 0  # ... to a question the description answers
 
     def add(self, question: TrainingQuestion, answer: Mapping) -> None:
         said_not_covered = answer["verdict"] == "not_covered"
@@ -34,6 +39,9 @@ class CheckScore:
         self.not_covered_given += said_not_covered
         self.not_covered_labelled += not question.covered
         self.not_covered_hits += said_not_covered and not question.covered
+        if shows_closest(answer):
+            self.closest_shown += 1
+            self.closest_shown_covered += question.covered
         if question.covered:
             self.covered += 1
             first = answer["citations"][0]["section"] if answer["citations"] else None
@@ -78,11 +86,14 @@ def score_check_questions(
 
 
 def check_table(scores: Mapping[str, CheckScore]) -> str:
-    lines = [f"{'':16}{'questions':>10}{'right':>9}{'NC precision':>14}{'NC recall':>11}{'cited from listed':>19}"]
+    lines = [
+        f"{'':16}{'questions':>10}{'right':>9}{'NC precision':>14}{'NC recall':>11}{'cited from listed':>19}"
+        f"{'NC unsure (covered)':>21}"
+    ]
     for key, s in scores.items():
         lines.append(
             f"{key:16}{s.questions:>10}{s.accuracy:>9.1%}{s.precision:>14.1%}{s.recall:>11.1%}"
-            f"{f'{s.cited_from_listed_section} of {s.covered}':>19}"
+            f"{f'{s.cited_from_listed_section} of {s.covered}':>19}{f'{s.closest_shown} ({s.closest_shown_covered})':>21}"
         )
     return "\n".join(lines)
 
