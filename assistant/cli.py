@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence, TextIO
 
 from assistant.config import Settings, enforce_offline
-from assistant.contract import Answer, InputError, Turn
+from assistant.contract import Answer, Citation, InputError, Turn
 from assistant.conversation import as_turns
 from assistant.verdict_words import verdict_headline
 
@@ -118,7 +118,7 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _where(citation) -> str:
+def _where(citation: Citation) -> str:
     return f"{citation.section} {citation.heading} ({citation.source}, chars {citation.start}-{citation.end})"
 
 

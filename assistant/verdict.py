@@ -37,9 +37,9 @@ class VerdictPolicy:
     # does not answer, against one in nine below 0.2 (none of gold dev's nine answers from 0.2 up is one).
     doubt_probability: float = 0.2
     # ... and a "not covered" whose probability is below this is one the model was unsure of too: the answer shows
-    # the closest statement, which the person can read and judge. On the check questions, 11 of the 38 such
-    # answers from 0.5 to 0.7 were to questions the document does answer (9 of them by the statement shown),
-    # against 11 of 211 from 0.7 up.
+    # the closest statement, which the person can read and judge. On the check questions (read through `explain`),
+    # 11 of the 38 such answers from 0.5 to 0.7 were to questions the document does answer (9 of them by the
+    # statement shown), against 11 of 211 from 0.7 up.
     closest_probability: float = 0.7
 
 

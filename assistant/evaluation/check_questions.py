@@ -5,8 +5,8 @@ This asks each one as a person would (every rule and the coverage model in play)
 `not_covered` is given exactly when the description does not answer, with not_covered precision and recall,
 and how many covered ones are answered from one of their listed sections; also how many `not_covered` answers
 come with the closest statement (the coverage model was unsure) and how many of those the description does
-answer. By round (the id's prefix,
-`gate3`, `gate5`, ...) and by language, so a fresh round can be read apart from the older ones.
+answer. By round (the id's prefix, `gate3`, `gate5`, ...) and by language, so a fresh round can be read apart
+from the older ones.
 """
 
 from __future__ import annotations
