@@ -165,13 +165,14 @@ class AnswerWriter:
         lead = AFFIRMED_BY_DENIAL[decision.affirms] if decision.affirms else LEADS[verdict]
         if verdict == "yes" and not decision.affirms and rents_spaces(decision.evidence[0].unit.text, denies=False):
             lead = RENTS_TO_ORGANISERS
+        if verdict == "not_covered" and decision.closest is not None:
+            lead = NOT_COVERED_UNSURE
         parts = [lead[language]]
         referral = None
         closest = None
         if verdict == "not_covered":
             referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
             if decision.closest is not None:
-                parts = [NOT_COVERED_UNSURE[language]]
                 parts.append(CLOSEST[language].format(text=self._text(decision.closest.unit, language)))
                 closest = self.citation(decision.closest.unit)
         else:

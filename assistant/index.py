@@ -19,7 +19,6 @@ import shutil
 import sys
 import time
 import uuid
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -29,6 +28,7 @@ import numpy as np
 from assistant.aligned import Alignment
 from assistant.corpus import Corpus
 from assistant.embeddings import AssistantEmbeddings
+from assistant.fitted import UNREADABLE
 from assistant.lexical import Analyzer, analysis_fingerprint
 from assistant.vector_cache import CachedEmbeddings, VectorCache
 
@@ -200,7 +200,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         payload = json.loads((index_dir / VIEWS).read_text(encoding="utf-8"))
         views = [View(**v) for v in payload["views"]]
         terms = payload["terms"]
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+    except UNREADABLE as exc:
         raise IndexUnavailable(f"the index in {index_dir} is damaged ({exc.__class__.__name__})") from exc
     if not (len(views) == len(terms) == vectors.shape[0] == manifest.views):
         raise IndexUnavailable(f"the index in {index_dir} is inconsistent")
