@@ -25,10 +25,11 @@ _AMOUNT_OR_TIME = re.compile(
     | \b(hur\s+(mycket|många|länge|ofta)|hur\s+dags|vad\s+kostar|när\s+(öppnar|stänger)|priset|kostnaden)\b
     | \b(vilka|när)\b.*\böppettid | \böppettid\w*\b.*\b(söndag\w*|lördag\w*|helgdag\w*|idag|i\s+morgon)\b
     # a day, a date or a year; an age, a share or a speed: the description states none
-    | \b(on\s+)?(which|what)\s+(days?|weekdays?|dates?|year|month|week)\b | \bwhat\s+are\s+the\s+([\w-]+\s+){0,2}hours\b
-    | \b(vilka|vilken|vilket)\s+(dag(ar)?|veckodag(ar)?|datum|år|månad|vecka|tid|tider)\b
-    | \b(minä|mihin|millä|minkä|mitkä|mikä)\s+(päivinä|päivänä|päivät|päivä|viikonpäivinä|vuonna|vuoteen|
-        vuosina|kuukautena|viikolla|kellonaikana)\b
+    | \b(on\s+)?(which|what)\s+(days?|weekdays?|dates?|years?|months?|weeks?|period|time\s*frame)\b
+    | \bwhat\s+are\s+the\s+([\w-]+\s+){0,2}hours\b
+    | \b(vilka|vilken|vilket)\s+(dag(ar)?|veckodag(ar)?|datum|år|månad(er)?|vecka|veckor|tid|tider|(tids)?period)\b
+    | \b(minä|mihin|millä|minkä|mitkä|mikä|mille|miltä)\s+(päivinä|päivänä|päivät|päivä|viikonpäivinä|vuonna|vuoteen|
+        vuosina|vuosille|vuosilta|vuodet|kuukautena|viikolla|kellonaikana|ajalle|ajalta|aikavälillä|ajanjakso\w*)\b
     | \b(how\s+old|what\s+age|at\s+what\s+age|how\s+(fast|quickly|soon)|what\s+(percentage|share|proportion))\b
     | \b(hur\s+(gammal|gamla|snabbt|fort|snart|stor\s+(del|andel|summa))|vid\s+vilken\s+ålder|i\s+procent)\b
     | \b((kuinka|miten)\s+(vanha\w*|nopea\w*|pian|suuri|iso)|minkä\s+ikäi\w*|monenko\s+vuoden|prosent\w*)\b
@@ -47,12 +48,15 @@ _AMOUNT_OR_TIME = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Contact details: where to call, write or go. Whole words only, so "addresses" in "the library addresses
-# reading" does not count; Finnish and Swedish compounds end in the word ("kotiosoite", "hemadress").
+# reading" does not count; Finnish and Swedish compounds end in the word ("kotiosoite", "hemadress"). E-mail on
+# its own is a thing one uses ("help me read my e-mail"), an address only when asked for ("what is their e-mail?").
 _CONTACT_DETAIL = re.compile(
     r"""
     \b(phone|telephone)\s+number | \b(e-?mail|postal|street|home|web)\s+address | \bwhat\s+is\s+the\s+address\b
     | \baddress\s+of\b | \bcontact\s+details\b
-    | \w*(puhelinnumer|osoite|osoitte|sähköpost)\w* | \w*(telefonnumr|telefonnummer|adress(en|er|erna)?\b|e-post)\w*
+    | \b(what('s|\s+is)|which)\s+(the\s+|their\s+|its\s+|your\s+)?e-?mail\b
+    | \w*(puhelinnumer|osoite|osoitte)\w* | \b(mikä|mihin|minne)\s+(on\s+)?(\w+\s+){0,2}?sähköpost\w*
+    | \w*(telefonnumr|telefonnummer|adress(en|er|erna)?\b)\w* | \b(vad\s+är|vilken)\s+(\w+\s+){0,2}?e-post\w*
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -95,8 +99,33 @@ _PERSON = re.compile(
     | \bkuka\s+(on|ois|olis|oli)\s+(\w+\s+){0,3}?\w*(johtaja|yhteyshenkilö|päällikkö|esimies|esihenkilö|vastuuhenkilö|
         puheenjohtaja)\w*
     | \bvem\s+(är|e|var)\s+(\w+\s+){0,3}?\w*(chef|direktör|kontaktperson|ordförande|föreståndare)\w*
+    # a contact person at all ("could our daycare have a named contact person?"): a person, not a role
+    | \bcontact\s+persons?\b | \bkontaktperson\w* | \w*yhteyshenkilö\w*
     """,
     re.IGNORECASE | re.VERBOSE,
+)
+# Who owns something (buildings, data): the description says who does what, never who owns what.
+_OWNER = re.compile(
+    r"""
+    \bwho\s+owns\b | \bwho\s+(is|are)\s+(the\s+)?owners?\b | \bowned\s+by\s+(whom|who)\b | \bwhose\s+property\b
+    | \bvem\s+(äger|ägs|är\s+ägare)\b | \bvems\s+egendom\b
+    | \bkuka\s+omistaa\b | \bkenen\s+(omist\w*|omaisuut\w*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_OWNERSHIP_STATED = re.compile(r"omista|omaisuu", re.IGNORECASE)
+# Which languages: the description names the multilingual library as a task but lists no languages.
+_LANGUAGES = re.compile(
+    r"""
+    \b(which|what)\s+languages?\b
+    | \b(på\s+)?(vilka|vilket)\s+språk\b
+    | \b(millä|mitä|mitkä|minkä)\s+kiel(i|t|ellä|illä|iä|ten|istä)\b | \bminkä\s*kielis\w*
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_LANGUAGE_STATED = re.compile(
+    r"\b(suome|ruotsi|englanni|saame|venäjä|viro|arabia|somali)(ksi|n\s*kiel\w*)|\b(finska|svenska|engelska|finnish|swedish|english)\b",
+    re.IGNORECASE,
 )
 # How to pay (cash, card, invoice): the description says which services are free or paid, never how one pays.
 _PAYMENT_METHOD = re.compile(
@@ -145,6 +174,24 @@ def asks_for_procedure(question: str) -> bool:
     return bool(_PROCEDURE.search(question))
 
 
+def asks_for_owner(question: str) -> bool:
+    """True for "who owns the library buildings" questions in fi, sv or en."""
+    return bool(_OWNER.search(question))
+
+
+def states_owner(text: str) -> bool:
+    return bool(_OWNERSHIP_STATED.search(text))
+
+
+def asks_for_languages(question: str) -> bool:
+    """True for "in which languages ..." questions in fi, sv or en."""
+    return bool(_LANGUAGES.search(question))
+
+
+def states_languages(text: str) -> bool:
+    return bool(_LANGUAGE_STATED.search(text))
+
+
 def asks_for_payment_method(question: str) -> bool:
     """True for "can I pay in cash / by card" questions in fi, sv or en."""
     return bool(_PAYMENT_METHOD.search(question))
@@ -183,6 +230,8 @@ _UNSTATED_FACTS = (
     ("a way to pay", asks_for_payment_method, states_payment_method, False),
     ("the name of a company, school or publisher", asks_for_organisation_name, states_name, True),
     ("who a particular person is", asks_for_person, states_name, False),
+    ("who owns something", asks_for_owner, states_owner, False),
+    ("which languages", asks_for_languages, states_languages, False),
 )
 
 

@@ -82,7 +82,9 @@ _LANGUAGE_WORDS = {
         filler=_words(
             "on ovat se ne sitten siis oikein nyt ihan kaikkea kaikki kaikissa kaikkiin kaikista asioita asiat "
             "asioissa asioihin asioista palveluja palveluita palvelut palveluista tehtäviä tehtävät tehtäviin "
-            "tehtävistä juttuja jutut hommia hommat toimintoja entä ja tai no hei voitko voisitko minulle mulle sen"
+            "tehtävistä juttuja jutut hommia hommat toimintoja entä ja tai no hei voitko voisitko minulle mulle sen "
+            # the document's own subject, the division of labour ("työnjakoon liittyviä selvitettäviä asioita")
+            "työnjako työnjaon työnjakoa työnjakoon työnjaossa liittyviä liittyvät liittyen"
         ),
         negation=_words("ei eivät en emme ette"),
         follow_up=_words("entä entäs ja mutta se sen"),
@@ -116,7 +118,7 @@ _LANGUAGE_WORDS = {
         asking=_words("vad vilka vilket vilken berätta lista räkna"),
         filler=_words(
             "för tjänster saker grejer grejor uppgifter uppgift det som är egentligen alls då sådant sånt allt och "
-            "eller så i upp kan du säga mig"
+            "eller så i upp kan du säga mig frågor man arbetsfördelning arbetsfördelningen kring gällande"
         ),
         negation=_words("inte ej icke"),
         follow_up=_words("och men än den det"),
@@ -150,7 +152,8 @@ _LANGUAGE_WORDS = {
         asking=_words("what which tell me list name give can could please"),
         filler=_words(
             "does do did is are the things services service tasks kind kinds of all exactly actually currently still "
-            "it its that a an so and or then stuff activities work jobs job about whole matters issues questions"
+            "it its that a an so and or then stuff activities work jobs job about whole matters issues questions "
+            "division labour labor related regarding to"
         ),
         negation=_words("not doesn't don't isn't aren't never"),
         follow_up=_words("and but how about what it they"),

@@ -256,6 +256,13 @@ def test_amount_or_time_questions(question, expected):
     ("Does the library address low reading skills?", False),  # the verb
     ("Mitä kirjaston tehtävät osoittavat?", False),  # "osoittaa", to show
     ("Does the library sell books?", False),
+    # e-mail as the thing one uses, not an address asked for
+    ("voinko kirjastossa lukea sähköposti koneella ja joku auttaa?", False),
+    ("Kan personalen hjälpa mig att byta lösenordet till min e-post?", False),
+    ("Can someone help me send an e-mail?", False),
+    ("What's the e-mail of the library?", True),
+    ("Mikä on Oodin sähköposti?", True),
+    ("Vilken e-post har kundtjänsten?", True),
 ])
 def test_contact_detail_questions(question, expected):
     assert asks_for_contact_detail(question) is expected
@@ -306,6 +313,22 @@ def test_the_kind_of_fact_asked_for_is_named_and_checked_against_the_evidence():
     ("vem är ansvarig för pliktexemplaren?", None),
     ("Kuka on vastuussa vapaakappaleista?", None),
     # How one pays is not whether something is paid.
+    # A contact person at all is a person too.
+    ("could our daycare get a named contact person at the library?", "who a particular person is"),
+    ("Vårt daghem skulle vilja ha en fast kontaktperson på biblioteket.", "who a particular person is"),
+    # Owners and languages: the description states neither.
+    ("who owns the library buildings, the city or a company?", "who owns something"),
+    ("Vem äger resultaten när ett företag gör ett pilotförsök i biblioteket?", "who owns something"),
+    ("Kuka omistaa kirjastorakennukset?", "who owns something"),
+    ("Does the library own the e-books it lends?", None),
+    ("Millä kielillä kirjaston verkkosivut ovat?", "which languages"),
+    ("på vilka språk kan man få hjälp?", "which languages"),
+    ("Which languages do the staff speak?", "which languages"),
+    ("entäs muilla kielillä, vaikka somaliksi?", None),
+    ("Does the library have books in Somali?", None),
+    # A span of years or a period is a time.
+    ("Which years does the current strategy period cover?", "an amount or a time"),
+    ("Mille vuosille kaupunkistrategia ulottuu?", "an amount or a time"),
     ("kan man betala kontant på biblioteket", "a way to pay"),
     ("voiko kirjastossa maksaa kortilla?", "a way to pay"),
     ("Does the library accept cash?", "a way to pay"),
@@ -327,6 +350,17 @@ def test_a_no_answers_how_to_apply_for_what_the_library_does_not_do():
     assert not states_fact(name, "Kirjasto ostaa tapahtumapalveluja.")
     assert states_fact(name, "Keskeisiä kumppaneita ovat seniorit ja Enter ry.")
     assert not states_fact("an amount or a time", "kirjasto ei järjestä maksullisia tapahtumia.", denies=True)
+
+
+def test_owners_and_languages_are_stated_only_by_name():
+    from assistant.answer_type import states_fact
+
+    multilingual = "Helsingin kaupungille on annettu erityistehtävä vastata valtakunnallisesta monikielisestä kirjastosta."
+    assert not states_fact("which languages", multilingual)
+    assert not states_fact("which languages", "Lisäksi esimerkiksi tehtäviksi annettu kehittämistehtävä.")
+    assert states_fact("which languages", "Neuvontaa saa suomeksi, ruotsiksi ja englanniksi.")
+    assert not states_fact("who owns something", "Kirjasto tarjoaa tiloja kansalaistoimintaan.")
+    assert states_fact("who owns something", "Rakennukset omistaa kaupunki.")
 
 
 def test_a_contact_detail_is_stated_only_with_a_number_or_an_e_mail():

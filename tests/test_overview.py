@@ -30,6 +30,10 @@ from assistant.overview import Category, category_asked, category_sections
         ("en", "What does the library buy as a service?", Modality.BUYS),
         ("en", "Which services does the library produce with partners?", Modality.WITH_PARTNERS),
         ("en", "What is the library still investigating?", Modality.DEVELOPING),
+        # in the words of the document's own heading: the division of labour is its subject, not a topic
+        ("fi", "Mitä työnjakoon liittyviä asioita kirjasto vielä selvittää?", Modality.DEVELOPING),
+        ("sv", "Vilka frågor kring arbetsfördelningen utreder biblioteket?", Modality.DEVELOPING),
+        ("en", "What issues related to the division of labour is the library investigating?", Modality.DEVELOPING),
     ],
 )
 def test_a_question_for_a_whole_category_is_recognised(language, question, category):
