@@ -234,6 +234,8 @@ _UNSTATED_FACTS = (
     ("which languages", asks_for_languages, states_languages, False),
 )
 
+UNSTATED_KINDS = tuple(kind for kind, _, _, _ in _UNSTATED_FACTS)
+
 
 def fact_asked_for(question: str) -> str | None:
     """The kind of fact ("an amount or a time", "a contact detail", ...) the question asks for, if any."""

@@ -93,6 +93,50 @@ NOT_COVERED_UNSURE = {
     "sv": "Bibliotekets beskrivning av arbetsfördelningen verkar inte svara direkt på det här, så jag kan inte säga säkert.",
     "en": "The library's division-of-labour description does not seem to answer this directly, so I cannot say for sure.",
 }
+# A not_covered because the question asks for a kind of fact the description never states (`Decision.unstated`,
+# keyed by `answer_type.UNSTATED_KINDS`): what it lacks, so the person knows where else to look.
+UNSTATED = {
+    "an amount or a time": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta siinä ei ole määriä, hintoja, päivämääriä eikä kellonaikoja.",
+        "sv": "Beskrivningen säger vem som gör vad, men den anger inga antal, priser, datum eller tider.",
+        "en": "It says who does what, but gives no amounts, prices, dates or times.",
+    },
+    "a contact detail": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta siinä ei ole yhteystietoja, kuten puhelinnumeroita tai osoitteita.",
+        "sv": "Beskrivningen säger vem som gör vad, men den anger inga kontaktuppgifter som telefonnummer eller adresser.",
+        "en": "It says who does what, but gives no contact details such as phone numbers or addresses.",
+    },
+    "a way to apply or book": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta ei sitä, miten haetaan, ilmoittaudutaan tai varataan.",
+        "sv": "Beskrivningen säger vem som gör vad, men inte hur man ansöker, anmäler sig eller bokar.",
+        "en": "It says who does what, but not how to apply, sign up or book.",
+    },
+    "a way to pay": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta ei sitä, miten maksetaan.",
+        "sv": "Beskrivningen säger vem som gör vad, men inte hur man betalar.",
+        "en": "It says who does what, but not how to pay.",
+    },
+    "the name of a company, school or publisher": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta ei nimeä kysymääsi yritystä, koulua tai kustantajaa.",
+        "sv": "Beskrivningen säger vem som gör vad, men den namnger inte företaget, skolan eller förlaget du frågar om.",
+        "en": "It says who does what, but does not name the company, school or publisher you ask about.",
+    },
+    "who a particular person is": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta siinä ei mainita ketään henkilöä nimeltä.",
+        "sv": "Beskrivningen säger vem som gör vad, men den nämner ingen person vid namn.",
+        "en": "It says who does what, but names no individual people.",
+    },
+    "who owns something": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta ei sitä, kuka omistaa mitäkin.",
+        "sv": "Beskrivningen säger vem som gör vad, men inte vem som äger vad.",
+        "en": "It says who does what, but not who owns what.",
+    },
+    "which languages": {
+        "fi": "Kuvaus kertoo, kuka tekee mitäkin, mutta ei sitä, millä kielillä.",
+        "sv": "Beskrivningen säger vem som gör vad, men inte på vilka språk.",
+        "en": "It says who does what, but not in which languages.",
+    },
+}
 CLOSEST = {
     "fi": "Lähimpänä kysymystäsi kuvauksessa on tämä, mutta se ei välttämättä vastaa siihen: {text}",
     "sv": "Närmast din fråga kommer det här i beskrivningen, men det svarar kanske inte på den: {text}",
@@ -172,6 +216,8 @@ class AnswerWriter:
         closest = None
         if verdict == "not_covered":
             referral = NOT_COVERED_REFERRAL[language].format(url=self.referral_url)
+            if decision.unstated is not None:
+                parts.append(UNSTATED[decision.unstated][language])
             if decision.closest is not None:
                 parts.append(CLOSEST[language].format(text=self._text(decision.closest.unit, language)))
                 closest = self.citation(decision.closest.unit)

@@ -62,6 +62,9 @@ class Decision:
     # category, and this its scope (`overview.Category.scope`).
     lists: str | None = None
     closest: Evidence | None = None
+    # A not_covered because the question asks for a kind of fact the description never states ("which
+    # languages"): that kind (`answer_type.UNSTATED_KINDS`), for the answer to say what the description lacks.
+    unstated: str | None = None
 
 
 def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverage: CoverageModel | None = None) -> Decision:
@@ -77,7 +80,10 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
         covered, reason = _covered(top, retrieval, policy)
     if not covered:
         unsure = not_covered_probability is not None and not_covered_probability < policy.closest_probability
-        return Decision("not_covered", (), top.score, reason, doubtful=unsure, closest=top if unsure else None)
+        return Decision(
+            "not_covered", (), top.score, reason, doubtful=unsure, closest=top if unsure else None,
+            unstated=unstated_fact(top, retrieval),
+        )
     verdict = VERDICT_OF_MODALITY[top.unit.modality]
     affirms = _affirmed_by_denial(top, retrieval)
     if affirms:
@@ -108,13 +114,27 @@ def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
     return None
 
 
+def _title_only(top: Evidence) -> bool:
+    return top.unit.modality is Modality.CONTEXT and top.unit.section == "0"
+
+
 def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
-    if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
+    if _title_only(top):
         return False, "only the title matched"
+    unstated = unstated_fact(top, retrieval)
+    if unstated:
+        return False, f"the question asks for {unstated}, which the description does not state"
+    return True, ""
+
+
+def unstated_fact(top: Evidence, retrieval: Retrieval) -> str | None:
+    """The kind of fact the question asks for when the best unit does not state one (a title match never does)."""
+    if _title_only(top):
+        return None  # "only the title matched" is the reason then
     denies = top.unit.modality is Modality.DOES_NOT
     if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text, denies=denies):
-        return False, f"the question asks for {retrieval.asks_for}, which the description does not state"
-    return True, ""
+        return retrieval.asks_for
+    return None
 
 
 def _covered_by_model(retrieval: Retrieval, coverage: CoverageModel) -> tuple[bool, str, float]:

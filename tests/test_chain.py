@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.compose import UNSTATED
 from assistant.contract import InputError
 
 
@@ -311,3 +312,18 @@ def test_an_earlier_how_many_does_not_carry_over_to_a_follow_up_that_asks_someth
     assert real_assistant.ask("e dom lätta att ta sig till för alla sorters människor?", how_many).verdict == "yes"
     # ... but does carry over to one that only continues it
     assert real_assistant.ask("och i Esbo?", how_many).verdict == "not_covered"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question, kind, language",
+    [
+        ("Millä kielillä kirjaston satutunteja pidetään?", "which languages", "fi"),
+        ("Vad är telefonnumret till biblioteket i Berghäll?", "a contact detail", "sv"),
+        ("How much does it cost to rent a meeting room?", "an amount or a time", "en"),
+    ],
+)
+def test_a_question_for_a_fact_the_description_never_states_is_told_what_it_lacks(real_assistant, question, kind, language):
+    decided = real_assistant.explain(question)
+    assert decided.decision.verdict == "not_covered" and decided.decision.unstated == kind
+    assert UNSTATED[kind][language] in real_assistant.ask(question).answer

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.aligned import load_alignment
-from assistant.compose import AnswerWriter
+from assistant.answer_type import UNSTATED_KINDS
+from assistant.compose import UNSTATED, AnswerWriter
 from assistant.config import DEFAULT_CORPUS_DIR
 from assistant.retrieval import Evidence
 from assistant.verdict import Decision
@@ -133,3 +134,20 @@ def test_a_doubtful_not_covered_shows_the_closest_statement_in_words_but_cites_n
     assert quote == corpus.document(closest.unit.source).text[unsure.closest.start : unsure.closest.end]
     assert "Closest statement" in format_answer(unsure) and f"\u201c{quote}\u201d" in format_answer(unsure)
     assert "Closest statement" not in format_answer(plain)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("kind", UNSTATED_KINDS)
+def test_a_not_covered_for_a_kind_of_fact_says_what_the_description_lacks_in_the_questions_language(
+    writer, kind, language
+):
+    answer = writer.write("q", language, Decision("not_covered", (), 0.9, "test", unstated=kind))
+    assert UNSTATED[kind][language] in answer.answer
+    assert answer.referral and answer.citations == ()
+    plain = writer.write("q", language, Decision("not_covered", (), 0.9, "test"))
+    assert not any(sentence in plain.answer for sentences in UNSTATED.values() for sentence in sentences.values())
+
+
+def test_every_kind_of_unstated_fact_has_its_sentence_in_every_language():
+    assert set(UNSTATED) == set(UNSTATED_KINDS)
+    assert all(set(sentences) == {"fi", "sv", "en"} for sentences in UNSTATED.values())
