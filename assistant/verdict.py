@@ -72,7 +72,7 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
     if not retrieval.ranked:
         return Decision("not_covered", (), 0.0, "no evidence")
     top = retrieval.ranked[0]
-    covered, reason = answerable(top, retrieval)
+    covered, reason, unstated = answerable(top, retrieval)
     not_covered_probability = None  # unless the coverage model decides
     if covered and coverage:
         covered, reason, not_covered_probability = _covered_by_model(retrieval, coverage)
@@ -82,7 +82,7 @@ def decide(retrieval: Retrieval, policy: VerdictPolicy = DEFAULT_POLICY, coverag
         unsure = not_covered_probability is not None and not_covered_probability < policy.closest_probability
         return Decision(
             "not_covered", (), top.score, reason, doubtful=unsure, closest=top if unsure else None,
-            unstated=unstated_fact(top, retrieval),
+            unstated=unstated,
         )
     verdict = VERDICT_OF_MODALITY[top.unit.modality]
     affirms = _affirmed_by_denial(top, retrieval)
@@ -114,27 +114,15 @@ def _affirmed_by_denial(top: Evidence, retrieval: Retrieval) -> str | None:
     return None
 
 
-def _title_only(top: Evidence) -> bool:
-    return top.unit.modality is Modality.CONTEXT and top.unit.section == "0"
-
-
-def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str]:
-    if _title_only(top):
-        return False, "only the title matched"
-    unstated = unstated_fact(top, retrieval)
-    if unstated:
-        return False, f"the question asks for {unstated}, which the description does not state"
-    return True, ""
-
-
-def unstated_fact(top: Evidence, retrieval: Retrieval) -> str | None:
-    """The kind of fact the question asks for when the best unit does not state one (a title match never does)."""
-    if _title_only(top):
-        return None  # "only the title matched" is the reason then
+def answerable(top: Evidence, retrieval: Retrieval) -> tuple[bool, str, str | None]:
+    """Whether the meaning checks leave the question open, why not, and the kind of fact it asks for that the best
+    unit does not state (when that is why)."""
+    if top.unit.modality is Modality.CONTEXT and top.unit.section == "0":
+        return False, "only the title matched", None
     denies = top.unit.modality is Modality.DOES_NOT
     if retrieval.asks_for and not states_fact(retrieval.asks_for, top.unit.text, denies=denies):
-        return retrieval.asks_for
-    return None
+        return False, f"the question asks for {retrieval.asks_for}, which the description does not state", retrieval.asks_for
+    return True, "", None
 
 
 def _covered_by_model(retrieval: Retrieval, coverage: CoverageModel) -> tuple[bool, str, float]:
